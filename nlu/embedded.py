@@ -1,0 +1,120 @@
+"""The embedded NLU engine: trained from nlu/data in seconds, Rasa /model/parse output.
+
+Intent: TF-IDF over character n-grams and Kiwi morphemes of the entity-masked text,
+logistic regression; below the threshold the intent is `nlu_fallback`, as in Rasa's
+FallbackClassifier. Entities: nlu.entities (canonical values).
+"""
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from . import training_data
+from .entities import EntityExtractor
+from .training_data import Example, TrainingData
+
+log = logging.getLogger(__name__)
+ENGINE_VERSION = "embedded-1"
+FALLBACK_INTENT = "nlu_fallback"
+DEFAULT_THRESHOLD = 0.15
+
+
+@lru_cache(maxsize=1)
+def kiwi():
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+def morphemes(text: str) -> list[str]:
+    """Kiwi morphemes with coarse tags; placeholder tokens (E...) pass through whole."""
+    out = []
+    for tok in kiwi().tokenize(text):
+        if tok.tag.startswith("S") and tok.tag not in ("SL", "SN", "SH"):
+            continue
+        out.append(tok.form if tok.tag in ("SL", "SN") else f"{tok.form}/{tok.tag[:2]}")
+    return out
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def build_classifier() -> Pipeline:
+    features = FeatureUnion([
+        ("char_wb", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)),
+        ("char_nospace", TfidfVectorizer(analyzer="char", ngram_range=(2, 4), preprocessor=_squeeze, sublinear_tf=True)),
+        ("morph", TfidfVectorizer(analyzer=morphemes, sublinear_tf=True)),
+    ])
+    return Pipeline([("features", features), ("clf", LogisticRegression(C=100, max_iter=3000))])
+
+
+class EmbeddedNLU:
+    name = "embedded"
+
+    def __init__(self, data: TrainingData, threshold: float = DEFAULT_THRESHOLD):
+        self.extractor = EntityExtractor(data)
+        self.threshold = threshold
+        self.classifier: Pipeline | None = None
+
+    def train(self, examples: list[Example]) -> "EmbeddedNLU":
+        masked = [self.extractor.mask(e.text, self.extractor.candidates(e.text)) for e in examples]
+        self.classifier = build_classifier().fit(masked, [e.intent for e in examples])
+        return self
+
+    def parse(self, text: str) -> dict[str, Any]:
+        assert self.classifier is not None, "train() or load() first"
+        cands = self.extractor.candidates(text)
+        probs = self.classifier.predict_proba([self.extractor.mask(text, cands)])[0]
+        ranking = sorted(zip(self.classifier.classes_, probs), key=lambda p: -p[1])
+        name, confidence = ranking[0]
+        entities = self.extractor.resolve(text, name, cands)
+        if confidence < self.threshold:
+            name = FALLBACK_INTENT
+        return {
+            "text": text,
+            "intent": {"name": name, "confidence": round(float(confidence), 4)},
+            "entities": entities,
+            "intent_ranking": [{"name": n, "confidence": round(float(p), 4)} for n, p in ranking[:10]],
+        }
+
+    # -- persistence ------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(self))
+        tmp.replace(path)
+
+    @staticmethod
+    def load(path: Path) -> "EmbeddedNLU":
+        return pickle.loads(path.read_bytes())
+
+
+def model_path(model_dir: Path, data_dir: Path = training_data.DATA_DIR) -> Path:
+    return model_dir / f"{ENGINE_VERSION}-{training_data.fingerprint(data_dir, ENGINE_VERSION)}.pkl"
+
+
+def load_or_train(model_dir: Path, data_dir: Path = training_data.DATA_DIR, force: bool = False) -> EmbeddedNLU:
+    """Load the cached model for the current training files, training it first if needed."""
+    path = model_path(model_dir, data_dir)
+    if path.exists() and not force:
+        try:
+            return EmbeddedNLU.load(path)
+        except Exception:  # an unreadable cache is rebuilt, never fatal
+            log.warning("NLU model cache %s unreadable; retraining", path)
+    t0 = time.perf_counter()
+    data = training_data.load(data_dir)
+    engine = EmbeddedNLU(data).train(data.examples)
+    for old in model_dir.glob(f"{ENGINE_VERSION}-*.pkl"):
+        old.unlink(missing_ok=True)
+    engine.save(path)
+    log.info("trained embedded NLU on %d examples in %.1fs -> %s", len(data.examples), time.perf_counter() - t0, path)
+    return engine

@@ -1,0 +1,193 @@
+"""Entity extraction with canonical values: gazetteer (lookups + synonyms) and patterns.
+
+Matching runs on the text with spaces removed, so ASR output such as
+"강동구미세먼지알려줘" or "용산 구 교통 상황" finds the same entities as clean text.
+Which type a span gets (강남역: place or station?) depends on the intent.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .training_data import TrainingData
+
+# Entity types that are only reported for the intents that use them (INTENTS.md);
+# the rest (district, place, station, subway_line, road, project) always are.
+WEAK_TYPES_BY_INTENT: dict[str, set[str]] = {
+    "transit_status": {"bus_route"},
+    "water_quality": {"facility"},
+    "price_info": {"item"},
+    "finance_status": {"sector"},
+    "public_opinion": {"topic"},
+    "admin_indicator": {"indicator"},
+    "pledge_status": {"pledge"},
+    "intl_cooperation": {"city", "country"},
+    "park_info": {"park"},
+    "navigate": {"screen"},
+    "approval_decide": {"doc_number", "decision"},
+    "call_officer": {"department", "topic", "person"},
+    "knowledge_question": {"pledge"},
+}
+STRONG_TYPES = {"district", "place", "station", "subway_line", "road", "project"}
+ALL_WEAK = set().union(*WEAK_TYPES_BY_INTENT.values())
+# When one span could be several types, the intent decides; otherwise this order.
+TYPE_PREFERENCE: dict[str, list[str]] = {
+    "transit_status": ["station", "subway_line", "place"],
+    "park_info": ["park", "place"],
+    "water_quality": ["facility", "district"],
+    "navigate": ["project", "screen", "place", "district", "station"],
+}
+DEFAULT_ORDER = ["project", "place", "district", "station", "subway_line", "road", "park", "facility",
+                 "department", "pledge", "indicator", "sector", "topic", "item", "city", "country", "screen"]
+
+PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "에서", "로", "으로", "도", "만", "과", "와",
+             "랑", "이랑", "요", "값", "가격", "쪽", "부터", "까지", "한테", "에게", "께")
+SURNAMES_2 = ("황보", "남궁", "제갈", "선우", "독고")
+SURNAMES = set("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용예봉")
+TITLES = "과장|팀장|국장|주무관|본부장|실장|센터장|소장|부장|차장|주임|담당관|님|씨"
+PERSON_RE = re.compile(rf"(?<![가-힣])([가-힣]{{2,4}}?)\s?(?:{TITLES})")
+ORDINALS = {"첫": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+ORDINAL_RE = re.compile(r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?번\s?째|(첫|둘|셋|넷)째|(\d{1,2})\s?번\s?째|(?<!\d)(\d{1,2})\s?번(?!\s?째)(?!\s?버스)")
+BUS_RE = re.compile(r"(?<![\d가-힣])([Nn]?\d{2,4}(?:-\d)?)\s?번\s?버스|버스\s?([Nn]?\d{2,4})|(?<![\d])([Nn]?\d{3,4})\s?번(?!\s?째)")
+DECISIONS = {"승인": "approve", "재가": "approve", "허가": "approve", "통과": "approve", "결재": "approve",
+             "반려": "reject", "기각": "reject", "거절": "reject", "불허": "reject", "퇴짜": "reject"}
+DECISION_RE = re.compile("|".join(DECISIONS))
+SCREEN_VALUES = {"main", "city_status", "admin_status", "public_opinion", "seoul_resume", "reading_room", "back"}
+
+
+def normalize(s: str) -> str:
+    return unicodedata.normalize("NFC", s).lower().replace("·", "").replace("・", "")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    options: tuple[tuple[str, str], ...]  # (type, canonical value)
+    extractor: str
+
+
+class EntityExtractor:
+    def __init__(self, data: TrainingData):
+        canon_types: dict[str, set[str]] = {}
+        for typ, values in data.lookups.items():
+            for v in values:
+                canon_types.setdefault(v, set()).add(typ)
+        self.table: dict[str, set[tuple[str, str]]] = {}
+
+        def add(surface: str, typ: str, value: str) -> None:
+            key = "".join(normalize(surface).split())
+            if key:
+                self.table.setdefault(key, set()).add((typ, value))
+
+        for value, types in canon_types.items():
+            for typ in types:
+                if typ != "person":  # names are matched with their titles below
+                    add(value, typ, value)
+        for surface, value in data.synonyms.items():
+            for typ in canon_types.get(value, ()):
+                add(surface, typ, value)
+            if value in SCREEN_VALUES:
+                add(surface, "screen", value)
+        self.max_len = max(map(len, self.table))
+        self.people = set(data.lookups.get("person", []))
+
+    # -- candidates -------------------------------------------------------
+    def _gazetteer(self, text: str) -> list[Candidate]:
+        chars, index = [], []
+        for i, ch in enumerate(text):
+            n = normalize(ch)
+            if n.strip():
+                chars.extend(n)
+                index.extend([i] * len(n))
+        norm = "".join(chars)
+        out = []
+        for s in range(len(norm)):
+            for e in range(min(len(norm), s + self.max_len), s, -1):
+                opts = self.table.get(norm[s:e])
+                if opts and self._plausible(text, index[s], index[e - 1] + 1, e - s):
+                    out.append(Candidate(index[s], index[e - 1] + 1, tuple(sorted(opts)), "gazetteer"))
+        return out
+
+    @staticmethod
+    def _plausible(text: str, start: int, end: int, n: int) -> bool:
+        """Reject matches glued across words ("진행 중 구간" is no 중구) and bare one-letter hits."""
+        inner = text[start:end]
+        crosses = " " in inner.strip()
+        if not (crosses or n == 1):
+            return True
+        # ASR splits a suffix off ("용산 구", "강남 역"): fine after a base of two letters or more
+        head, _, tail = inner.rpartition(" ")
+        if tail in ("구", "역", "선") and " " not in head and len(head) >= 2:
+            return True
+        if start > 0 and text[start - 1].isalnum():
+            return False
+        rest = re.match(r"\w*", text[end:]).group(0)
+        return rest == "" or rest in PARTICLES or (not crosses and rest.startswith(PARTICLES))
+
+    def _patterns(self, text: str) -> list[Candidate]:
+        out = []
+        for m in ORDINAL_RE.finditer(text):
+            word, short, digit_th, digit = m.groups()
+            value = ORDINALS.get(word) or {"첫": 1, "둘": 2, "셋": 3, "넷": 4}.get(short) or int(digit_th or digit)
+            out.append(Candidate(m.start(), m.end(), (("doc_number", str(value)),), "pattern"))
+        for m in BUS_RE.finditer(text):
+            g = next(i for i in (1, 2, 3) if m.group(i))
+            out.append(Candidate(m.start(g), m.end(g), (("bus_route", m.group(g).upper()),), "pattern"))
+        found = list(DECISION_RE.finditer(text))
+        for m in found:  # "결재 반려" is a rejection; "결재" alone an approval
+            if m.group(0) == "결재" and len(found) > 1:
+                continue
+            out.append(Candidate(m.start(), m.end(), (("decision", DECISIONS[m.group(0)]),), "pattern"))
+        for m in PERSON_RE.finditer(text):
+            name = m.group(1)
+            if name in self.people or self._looks_like_name(name):
+                out.append(Candidate(m.start(1), m.end(1), (("person", name),), "pattern"))
+        return out
+
+    @staticmethod
+    def _looks_like_name(name: str) -> bool:
+        if name[:2] in SURNAMES_2:
+            return len(name) in (3, 4)
+        return len(name) == 3 and name[0] in SURNAMES
+
+    def candidates(self, text: str) -> list[Candidate]:
+        return self._gazetteer(text) + self._patterns(text)
+
+    # -- resolution -------------------------------------------------------
+    def resolve(self, text: str, intent: str | None, candidates: list[Candidate] | None = None) -> list[dict]:
+        cands = self.candidates(text) if candidates is None else candidates
+        allowed = STRONG_TYPES | (ALL_WEAK if intent in (None, "inform") else WEAK_TYPES_BY_INTENT.get(intent, set()))
+        order = TYPE_PREFERENCE.get(intent or "", []) + DEFAULT_ORDER + ["person", "doc_number", "decision", "bus_route"]
+        picked: list[tuple[Candidate, tuple[str, str]]] = []
+        taken: set[int] = set()
+        for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+            opts = [o for o in c.options if o[0] in allowed]
+            if not opts or taken & set(range(c.start, c.end)):
+                continue
+            best = min(opts, key=lambda o: order.index(o[0]) if o[0] in order else len(order))
+            picked.append((c, best))
+            taken |= set(range(c.start, c.end))
+        picked.sort(key=lambda p: p[0].start)
+        return [
+            {"entity": typ, "value": int(value) if typ == "doc_number" else value, "start": c.start, "end": c.end,
+             "confidence_entity": 1.0, "extractor": c.extractor}
+            for c, (typ, value) in picked
+        ]
+
+    def mask(self, text: str, candidates: list[Candidate]) -> str:
+        """Replace entity spans with type tokens so the classifier learns the phrasing, not the names."""
+        spans = []
+        taken: set[int] = set()
+        for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
+            if not taken & set(range(c.start, c.end)):
+                spans.append(c)
+                taken |= set(range(c.start, c.end))
+        out, pos = [], 0
+        for c in sorted(spans, key=lambda c: c.start):
+            types = "_".join(sorted({t for t, _ in c.options}))
+            out += [text[pos:c.start], f" E{types} "]
+            pos = c.end
+        out.append(text[pos:])
+        return "".join(out)
