@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import pickle
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +18,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import training_data
 from .entities import EntityExtractor
+from .korean import morphemes
 from .training_data import Example, TrainingData
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "embedded-1"
+ENGINE_VERSION = "embedded-2"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_THRESHOLD = 0.15
-
-
-@lru_cache(maxsize=1)
-def kiwi():
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
-
-
-def morphemes(text: str) -> list[str]:
-    """Kiwi morphemes with coarse tags; placeholder tokens (E...) pass through whole."""
-    out = []
-    for tok in kiwi().tokenize(text):
-        if tok.tag.startswith("S") and tok.tag not in ("SL", "SN", "SH"):
-            continue
-        out.append(tok.form if tok.tag in ("SL", "SN") else f"{tok.form}/{tok.tag[:2]}")
-    return out
 
 
 def _squeeze(text: str) -> str:

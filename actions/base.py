@@ -1,0 +1,133 @@
+"""The base of every action: role check, entity/slot lookup, errors as Korean replies, one reply shape.
+
+Actions are rasa-sdk `Action`s: the embedded dialogue runs them in-process, and a rasa-sdk
+action server runs the very same classes for Rasa. Replies travel as text plus a custom
+payload (`json_message`) carrying `short` (watch), `data` (wall screen), `directives` and `sources`.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from . import access
+from .citydata import CityData, DataUnavailable, Reading, UnknownKey, get_city_data
+from .korean import josa, when
+
+log = logging.getLogger(__name__)
+LOCATION_SLOTS = ("place", "district", "station")
+
+
+@dataclass
+class Reply:
+    text: str
+    short: str | None = None
+    data: dict[str, Any] | None = None
+    directives: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    events: list[EventType] = field(default_factory=list)
+    keeps_pending: bool = False  # a reply that asks for confirmation keeps the pending action
+
+
+class Context:
+    def __init__(self, tracker: Tracker, city: CityData):
+        self.tracker = tracker
+        self.city = city
+        meta = tracker.latest_message.get("metadata") or {}
+        self.role: str = meta.get("role", "citizen")
+        self.channel: str = meta.get("channel", "public")
+        self.user: str = meta.get("user") or self.role
+
+    @property
+    def citizen(self) -> bool:
+        return not access.can(self.role, "internal_data")
+
+    def mentioned(self, name: str) -> Any:
+        """The value of an entity in this message, if any."""
+        return next(self.tracker.get_latest_entity_values(name), None)
+
+    def value(self, name: str) -> Any:
+        """This message's entity, else what the conversation said before (the slot)."""
+        v = self.mentioned(name)
+        return v if v is not None else self.tracker.get_slot(name)
+
+    def location(self) -> tuple[str, str] | None:
+        for name in LOCATION_SLOTS:
+            if self.mentioned(name):
+                return name, self.mentioned(name)
+        for name in LOCATION_SLOTS:
+            if self.tracker.get_slot(name):
+                return name, self.tracker.get_slot(name)
+        return None
+
+    async def district_of(self) -> str | None:
+        """The district the user means: said, or the district of a named place."""
+        loc = self.location()
+        if loc is None:
+            return None
+        kind, value = loc
+        if kind == "district":
+            return value
+        if kind == "place":
+            try:
+                return (await self.city.get("place", value)).data.get("district")
+            except UnknownKey:
+                return None
+        return None
+
+
+def stamp(reading: Reading) -> str:
+    """'(샘플 데이터 · 11월 21일 14:00 기준)' — every figure says where and when it is from."""
+    note = f"{reading.source} · {when(reading.observed_at)} 기준"
+    if reading.stale:
+        note += " · 실시간 연결 실패로 마지막 값"
+    return f"({note})"
+
+
+class CityAction(Action):
+    intent: ClassVar[str]
+    permission: ClassVar[str] = "public_data"
+
+    def name(self) -> str:
+        return f"action_{self.intent}"
+
+    async def answer(self, ctx: Context) -> Reply:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        ctx = Context(tracker, get_city_data())
+        if not access.can(ctx.role, self.permission):
+            reply = Reply(access.refusal(ctx.role), short="권한 없음")
+        else:
+            try:
+                reply = await self.answer(ctx)
+            except UnknownKey as exc:
+                what = exc.args[0] if exc.args and exc.args[0] else "요청하신 대상"
+                reply = Reply(f"{josa(str(what), '은')} 아직 데이터가 없는 대상입니다. 다른 지역이나 항목으로 물어봐 주세요.", short="데이터 없음")
+            except DataUnavailable:
+                log.exception("data unavailable in %s", self.name())
+                reply = Reply("실시간 데이터를 지금 가져오지 못했습니다. 잠시 후 다시 물어봐 주세요.", short="데이터 연결 실패")
+        dispatcher.utter_message(text=reply.text, json_message={
+            "short": reply.short or reply.text, "data": reply.data, "directives": reply.directives, "sources": reply.sources})
+        return self.events(ctx, reply)
+
+    def events(self, ctx: Context, reply: Reply) -> list[EventType]:
+        events: list[EventType] = [SlotSet("last_intent", self.intent)] if self.intent in FOLLOW_UP_INTENTS else []
+        said = [n for n in LOCATION_SLOTS if ctx.mentioned(n)]
+        if said:  # the newest location replaces older ones
+            events += [SlotSet(n, None) for n in LOCATION_SLOTS if n not in said and ctx.tracker.get_slot(n)]
+        if not reply.keeps_pending and ctx.tracker.get_slot("pending_action"):
+            events.append(SlotSet("pending_action", None))
+        return events + reply.events
+
+
+# Intents a bare follow-up ("송파구는?") repeats for the new entity.
+FOLLOW_UP_INTENTS = {
+    "disaster_status", "traffic_status", "transit_status", "air_quality", "weather", "water_quality", "price_info",
+    "finance_status", "living_population", "public_opinion", "admin_indicator", "project_status", "pledge_status",
+    "intl_cooperation", "park_info", "cctv_view",
+}

@@ -1,0 +1,170 @@
+"""Conversation: greetings, help, confirmation, follow-ups, fallback, the daily briefing, document questions."""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from . import access
+from .base import FOLLOW_UP_INTENTS, CityAction, Context, Reply, stamp
+from .korean import number
+from .office import confirm
+from .realtime import g
+
+EXAMPLES = {
+    "citizen": ["강남구 미세먼지 어때?", "오늘 날씨 알려줘", "2호선 지연 있어?", "홍대 사람 많아?", "배추 가격 얼마야?"],
+    "officer": ["강서구 재난 상황 알려줘", "올림픽대로 막혀?", "불법주차 민원 현황", "재정자립도 얼마야?"],
+    "mayor": ["강서구 재난 상황 알려줘", "서울로 7017", "결재 대기 목록 보여줘", "재난안전과장 연결해줘", "오늘 브리핑해줘"],
+}
+
+
+def examples(role: str) -> str:
+    return ", ".join(f"'{e}'" for e in EXAMPLES.get(role, EXAMPLES["officer"]))
+
+
+class ActionGreet(CityAction):
+    intent = "greet"
+
+    async def answer(self, ctx: Context) -> Reply:
+        if ctx.citizen:
+            return Reply("안녕하세요! 서울시 안내 비서입니다. 날씨, 미세먼지, 교통, 혼잡도 같은 서울 정보를 물어보세요.", short="안녕하세요!")
+        return Reply("네, 말씀하세요. 도시 현황, 결재, 담당자 연결을 도와드립니다.", short="말씀하세요")
+
+
+class ActionGoodbye(CityAction):
+    intent = "goodbye"
+
+    async def answer(self, ctx: Context) -> Reply:
+        return Reply("이용해 주셔서 감사합니다. 좋은 하루 보내세요." if ctx.citizen else "수고하셨습니다.", short="안녕히 가세요")
+
+
+class ActionThanks(CityAction):
+    intent = "thanks"
+
+    async def answer(self, ctx: Context) -> Reply:
+        return Reply("천만에요. 더 궁금한 점이 있으면 언제든 물어보세요.", short="천만에요")
+
+
+class ActionHelp(CityAction):
+    intent = "help"
+
+    async def answer(self, ctx: Context) -> Reply:
+        if ctx.citizen:
+            text = f"서울의 공개 정보를 안내해 드립니다. 재난, 교통, 지하철·버스, 미세먼지, 날씨, 수돗물, 물가, 혼잡도, 공원, 공약, 행정 지표를 물어보세요. 예: {examples('citizen')}"
+        else:
+            text = f"도시 현황, 행정 현황, 시민 여론, 서울 이력서, 문서 검색을 도와드립니다. 예: {examples(ctx.role)}"
+        return Reply(text, short="예: " + EXAMPLES["citizen" if ctx.citizen else ctx.role][0], data={"type": "help", "examples": EXAMPLES.get(ctx.role, [])})
+
+
+class ActionOutOfScope(CityAction):
+    intent = "out_of_scope"
+
+    async def answer(self, ctx: Context) -> Reply:
+        role = "citizen" if ctx.citizen else ctx.role
+        return Reply(f"죄송합니다. 그 요청은 도와드릴 수 없습니다. 서울의 도시 정보를 물어봐 주세요. 예: {examples(role)}", short="도와드릴 수 없는 요청입니다")
+
+
+class ActionFallback(CityAction):
+    intent = "nlu_fallback"
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def answer(self, ctx: Context) -> Reply:
+        role = "citizen" if ctx.citizen else ctx.role
+        return Reply(f"말씀을 잘 이해하지 못했습니다. 이렇게 물어봐 주세요: {examples(role)}", short="다시 말씀해 주세요")
+
+
+class ActionConfirm(CityAction):
+    """affirm: carry out the pending side effect (approval, call)."""
+
+    intent = "affirm"
+
+    def name(self) -> str:
+        return "action_confirm"
+
+    async def answer(self, ctx: Context) -> Reply:
+        return await confirm(ctx, ctx.tracker.get_slot("pending_action") or {})
+
+
+class ActionCancel(CityAction):
+    intent = "deny"
+
+    def name(self) -> str:
+        return "action_cancel"
+
+    async def answer(self, ctx: Context) -> Reply:
+        if ctx.tracker.get_slot("pending_action"):
+            return Reply("취소했습니다.", short="취소")
+        return Reply("알겠습니다.", short="알겠습니다")
+
+
+class ActionFollowUp(CityAction):
+    """inform ("송파구는?"): repeat the last question for the new entity, or show the place."""
+
+    intent = "inform"
+    targets: ClassVar[dict[str, CityAction]] = {}
+
+    def name(self) -> str:
+        return "action_follow_up"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        last = tracker.get_slot("last_intent")
+        if last in FOLLOW_UP_INTENTS and last in self.targets:
+            return await self.targets[last].run(dispatcher, tracker, domain)
+        role = (tracker.latest_message.get("metadata") or {}).get("role", "citizen")
+        if access.can(role, "screen") and "action_navigate" in self.targets:
+            return await self.targets["action_navigate"].run(dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)
+
+    async def answer(self, ctx: Context) -> Reply:
+        loc = ctx.location()
+        what = loc[1] if loc else "그 대상"
+        return Reply(f"{what}에 대해 무엇이 궁금하신가요? 예: 미세먼지, 날씨, 교통, 혼잡도", short="무엇이 궁금하세요?")
+
+
+class ActionDailyBriefing(CityAction):
+    intent = "daily_briefing"
+    permission = "internal_data"
+
+    async def answer(self, ctx: Context) -> Reply:
+        from .office import storage
+
+        air, weather = await ctx.city.get("air", None), await ctx.city.get("weather", None)
+        disaster, traffic = await ctx.city.get("disaster", None), await ctx.city.get("traffic", None)
+        opinion = await ctx.city.get("opinion", None)
+        pending = await storage().pending_approvals()
+        w, a, d = weather.data["city"], air.data["city"], disaster.data
+        top = max(opinion.data.items(), key=lambda kv: kv[1]["today"])
+        urgent = sum(1 for p in pending if p["urgent"])
+        lines = [
+            f"날씨 {g(w['temp'])}℃, 미세먼지 PM10 {g(a['pm10'])}·PM2.5 {g(a['pm25'])}㎍/㎥.",
+            f"오늘 화재 {d['fire']}건, 구조 {d['rescue']}건, 구급 {number(d['ems'])}건.",
+            f"도심 평균 속도 {g(traffic.data['city']['avg_speed_kmh'])}km/h.",
+            f"민원은 {top[0]} 분야가 가장 많습니다({top[1]['today']}건).",
+            f"결재 대기 {len(pending)}건" + (f", 그중 긴급 {urgent}건입니다." if urgent else "입니다."),
+        ]
+        return Reply(" ".join(lines) + f" {stamp(air)}", short=f"{g(w['temp'])}℃ · 화재 {d['fire']} · 결재 {len(pending)}",
+                     data={"type": "briefing", "weather": w, "air": a, "disaster": {k: d[k] for k in ("fire", "rescue", "ems")},
+                           "approvals_pending": len(pending)},
+                     sources=[r.citation() for r in (air, weather, disaster, traffic, opinion)])
+
+
+class ActionKnowledgeQuestion(CityAction):
+    intent = "knowledge_question"
+
+    async def answer(self, ctx: Context) -> Reply:
+        import knowledge
+
+        question = ctx.tracker.latest_message.get("text", "")
+        lead, hits = knowledge.answer(question, public_only=ctx.citizen)
+        if lead is None:
+            return Reply("보유한 문서에서 이 질문의 답을 찾지 못했습니다. 질문을 바꿔서 다시 물어봐 주세요.", short="문서에 답이 없습니다",
+                         data={"type": "knowledge", "passages": []})
+        cites = "; ".join(f"{h['title']} · {h['section']}" for h in hits)
+        return Reply(f"문서에 따르면, {lead} (출처: {cites})", short=lead,
+                     data={"type": "knowledge", "passages": hits},
+                     sources=[{"kind": "document", "title": h["title"], "section": h["section"], "source": h["source"],
+                               "score": h["score"], "quote": h["text"]} for h in hits])

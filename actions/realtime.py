@@ -1,0 +1,236 @@
+"""Real-time city status: disasters, traffic, transit, air, weather, water, living population, parks, CCTV."""
+from __future__ import annotations
+
+from .base import CityAction, Context, Reply, stamp
+from .citydata import UnknownKey
+from .korean import approx, josa, when
+
+WATER_LIMITS = "탁도 0.5NTU 이하, 잔류염소 0.1~4.0mg/L, pH 5.8~8.5"
+
+
+def g(x: float | None) -> str:
+    return "-" if x is None else f"{x:g}"
+
+
+class ActionDisasterStatus(CityAction):
+    intent = "disaster_status"
+
+    async def answer(self, ctx: Context) -> Reply:
+        district = await ctx.district_of()
+        r = await ctx.city.get("disaster", district)
+        alerts = await ctx.city.get("alerts", district)
+        d, where = r.data, district or "서울시"
+        active = [i for i in d["incidents"] if i["status"] in ("진화 중", "수색 중", "조사 중")]
+        text = f"{where} 오늘 화재 {d['fire']}건, 구조 {d['rescue']}건, 구급 {d['ems']}건입니다."
+        if active:
+            text += " 진행 중: " + ", ".join(f"{i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3]) + "."
+        else:
+            text += " 현재 진행 중인 대형 재난은 없습니다."
+        if alerts.data:
+            a = max(alerts.data, key=lambda x: x["created_at"])
+            text += f" 최근 재난문자({when(a['created_at'])}, {a['level']}): {a['message']}"
+        return Reply(f"{text} {stamp(r)}", short=f"{where} 화재 {d['fire']}·구조 {d['rescue']}·구급 {d['ems']}",
+                     data={"type": "disaster", "district": district, **d, "alerts": alerts.data},
+                     sources=[r.citation(), alerts.citation()])
+
+
+class ActionTrafficStatus(CityAction):
+    intent = "traffic_status"
+
+    async def answer(self, ctx: Context) -> Reply:
+        road = ctx.mentioned("road") or (None if ctx.location() else ctx.value("road"))
+        if road:
+            r = await ctx.city.get("road", road)
+            d = r.data
+            text = f"{road}({d['section']}) 평균 {g(d['speed_kmh'])}km/h로 {d['index']}입니다."
+            for inc in d.get("incidents", []):
+                text += f" {inc['type']}: {inc['info']}."
+            return Reply(f"{text} {stamp(r)}", short=f"{road} {d['index']} {g(d['speed_kmh'])}km/h",
+                         data={"type": "traffic", "road": road, **d}, sources=[r.citation()])
+        district = await ctx.district_of()
+        r = await ctx.city.get("traffic", district)
+        if district:
+            d = r.data
+            text = f"{district} 도로 평균 {g(d['avg_speed_kmh'])}km/h, {d['index']}입니다."
+            return Reply(f"{text} {stamp(r)}", short=f"{district} {d['index']} {g(d['avg_speed_kmh'])}km/h",
+                         data={"type": "traffic", "district": district, **d}, sources=[r.citation()])
+        slow = sorted(r.data["by_district"].items(), key=lambda kv: kv[1]["avg_speed_kmh"])[:3]
+        text = f"서울 도심 평균 {g(r.data['city']['avg_speed_kmh'])}km/h입니다."
+        if slow:
+            text += " 가장 느린 곳은 " + ", ".join(f"{k} {g(v['avg_speed_kmh'])}km/h" for k, v in slow) + "입니다."
+        return Reply(f"{text} {stamp(r)}", short=f"서울 평균 {g(r.data['city']['avg_speed_kmh'])}km/h",
+                     data={"type": "traffic", **r.data}, sources=[r.citation()])
+
+
+class ActionTransitStatus(CityAction):
+    intent = "transit_status"
+
+    async def answer(self, ctx: Context) -> Reply:
+        if bus := ctx.mentioned("bus_route"):
+            r = await ctx.city.get("bus", str(bus))
+            d = r.data
+            arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])
+            return Reply(f"{bus}번 버스 {d['stop']} 정류소 도착 예정: {arr}. {stamp(r)}", short=f"{bus}번 {d['arrivals'][0]['message']}",
+                         data={"type": "bus", "route": bus, **d}, sources=[r.citation()])
+        if station := ctx.mentioned("station") or (ctx.value("station") if not ctx.mentioned("subway_line") else None):
+            r = await ctx.city.get("station", station)
+            arrivals = r.data["arrivals"]
+            line = ctx.mentioned("subway_line")
+            shown = [a for a in arrivals if not line or a["line"] == line] or arrivals
+            if not shown:
+                return Reply(f"{station}에 지금 도착 예정인 열차가 없습니다. {stamp(r)}", short=f"{station} 도착 열차 없음",
+                             data={"type": "station", "station": station, **r.data}, sources=[r.citation()])
+            text = f"{station} " + ", ".join(f"{a['line']} {a['direction']} {a['destination']} {a['message']}" for a in shown[:4])
+            return Reply(f"{text}. {stamp(r)}", short=f"{station} {shown[0]['line']} {shown[0]['message']}",
+                         data={"type": "station", "station": station, **r.data}, sources=[r.citation()])
+        if line := ctx.value("subway_line"):
+            r = await ctx.city.get("line", line)
+            d = r.data
+            text = f"{line} {d['status']}" + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "") + \
+                f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
+            return Reply(f"{text} {stamp(r)}", short=f"{line} {d['status']}", data={"type": "subway_line", "line": line, **d},
+                         sources=[r.citation()])
+        r = await ctx.city.get("line", None)
+        delayed = [(k, v) for k, v in r.data.items() if v["delay_min"]]
+        text = "지하철 전 노선 정상 운행 중입니다." if not delayed else \
+            "지연 노선: " + ", ".join(f"{k} 약 {v['delay_min']}분({v['reason']})" for k, v in delayed) + ". 나머지 노선은 정상 운행 중입니다."
+        return Reply(f"{text} {stamp(r)}", short=f"지연 {len(delayed)}개 노선" if delayed else "지하철 정상 운행",
+                     data={"type": "subway_lines", "lines": r.data}, sources=[r.citation()])
+
+
+class ActionAirQuality(CityAction):
+    intent = "air_quality"
+
+    async def answer(self, ctx: Context) -> Reply:
+        district = await ctx.district_of()
+        r = await ctx.city.get("air", district)
+        if district:
+            d = r.data
+            text = (f"{district} 미세먼지 {d['pm10_grade']}(PM10 {g(d['pm10'])}㎍/㎥), 초미세먼지 {d['pm25_grade']}(PM2.5 {g(d['pm25'])}㎍/㎥)입니다."
+                    f" 오존 {g(d['o3'])}ppm.")
+            if "나쁨" in (d["pm10_grade"] + d["pm25_grade"]):
+                text += " 외출하실 때 마스크를 착용하세요."
+            return Reply(f"{text} {stamp(r)}", short=f"{district} 미세먼지 {d['pm10_grade']} · PM10 {g(d['pm10'])} · PM2.5 {g(d['pm25'])}",
+                         data={"type": "air_quality", "district": district, **d}, sources=[r.citation()])
+        by = r.data["by_district"]
+        worst = max(by.items(), key=lambda kv: kv[1]["pm25"] or 0)
+        c = r.data["city"]
+        text = (f"서울 평균 PM10 {g(c['pm10'])}㎍/㎥, PM2.5 {g(c['pm25'])}㎍/㎥입니다. "
+                f"초미세먼지가 가장 높은 곳은 {worst[0]}({g(worst[1]['pm25'])}㎍/㎥, {worst[1]['pm25_grade']})입니다.")
+        return Reply(f"{text} {stamp(r)}", short=f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}",
+                     data={"type": "air_quality", **r.data}, sources=[r.citation()])
+
+
+class ActionWeather(CityAction):
+    intent = "weather"
+
+    async def answer(self, ctx: Context) -> Reply:
+        district = await ctx.district_of()
+        r = await ctx.city.get("weather", district)
+        d = r.data if district else r.data["city"]
+        where = district or "서울"
+        sky = d.get("sky") or ("비" if d.get("precipitation_type") not in (None, "없음") else None)
+        text = f"{where} 현재 {g(d['temp'])}℃" + (f", {sky}" if sky else "") + \
+            f"입니다. 최고 {g(d['max_temp'])}℃, 최저 {g(d['min_temp'])}℃, 습도 {g(d['humidity'])}%."
+        if d.get("rain_chance") is not None:
+            text += f" 강수확률 {d['rain_chance']}%."
+        if d.get("precipitation_mm"):
+            text += f" 강수량 {g(d['precipitation_mm'])}mm."
+        return Reply(f"{text} {stamp(r)}", short=f"{where} {g(d['temp'])}℃" + (f" {sky}" if sky else ""),
+                     data={"type": "weather", "district": district, **d}, sources=[r.citation()])
+
+
+class ActionWaterQuality(CityAction):
+    intent = "water_quality"
+
+    async def answer(self, ctx: Context) -> Reply:
+        key = ctx.mentioned("facility") or await ctx.district_of() or ctx.value("facility")
+        r = await ctx.city.get("water", key)
+        d = r.data
+        ok = d["turbidity_ntu"] <= 0.5 and 0.1 <= d["residual_chlorine_mgl"] <= 4.0 and 5.8 <= d["ph"] <= 8.5
+        where = key or "서울 아리수 전체"
+        via = f"(공급: {d['facility']})" if key and d.get("facility") and d["facility"] != key else ""
+        text = (f"{where}{via} 수돗물은 탁도 {g(d['turbidity_ntu'])}NTU, 잔류염소 {g(d['residual_chlorine_mgl'])}mg/L, pH {g(d['ph'])}로 "
+                + ("먹는물 수질 기준에 모두 적합합니다." if ok else f"기준({WATER_LIMITS})을 벗어난 항목이 있습니다."))
+        return Reply(f"{text} {stamp(r)}", short=f"{where} 수질 {'적합' if ok else '부적합'}",
+                     data={"type": "water_quality", "key": key, "within_limits": ok, **d}, sources=[r.citation()])
+
+
+class ActionLivingPopulation(CityAction):
+    intent = "living_population"
+
+    async def answer(self, ctx: Context) -> Reply:
+        loc = ctx.location()
+        if loc and loc[0] in ("place", "station"):
+            place = loc[1]
+            r = await ctx.city.get("place", place)
+            d = r.data
+            text = f"{place} 지금 '{d['congestion']}' 상태, 약 {approx(d['population_min'])}~{approx(d['population_max'])}명입니다. {d['message']}"
+            if d.get("forecast"):
+                f = d["forecast"][-1]
+                text += f" {when(f['time'])}에는 '{f['congestion']}'으로 예상됩니다."
+            return Reply(f"{text} {stamp(r)}", short=f"{place} {d['congestion']} {approx(d['population_min'])}~{approx(d['population_max'])}명",
+                         data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}},
+                         sources=[r.citation()])
+        if loc:
+            district = loc[1]
+            r = await ctx.city.get("population", district)
+            n = r.data["count"]
+            return Reply(f"{district} 생활인구는 약 {approx(n)}명입니다. {stamp(r)}", short=f"{district} 약 {approx(n)}명",
+                         data={"type": "living_population", "district": district, **r.data}, sources=[r.citation()])
+        r = await ctx.city.get("place", None)
+        rank = {"붐빔": 3, "약간 붐빔": 2, "보통": 1, "여유": 0}
+        busy = sorted(r.data.items(), key=lambda kv: (-rank.get(kv[1]["congestion"], 0), -kv[1]["population_max"]))[:3]
+        text = "지금 가장 붐비는 곳은 " + ", ".join(f"{k}({v['congestion']}, 약 {approx(v['population_max'])}명)" for k, v in busy) + "입니다."
+        return Reply(f"{text} {stamp(r)}", short="붐빔: " + ", ".join(k for k, _ in busy),
+                     data={"type": "living_population", "top": [{"place": k, **{x: v[x] for x in ("congestion", "population_min", "population_max")}} for k, v in busy]},
+                     sources=[r.citation()])
+
+
+class ActionParkInfo(CityAction):
+    intent = "park_info"
+
+    async def answer(self, ctx: Context) -> Reply:
+        park = ctx.mentioned("park") or (ctx.mentioned("place") if ctx.mentioned("place") else None) or ctx.value("park")
+        if not park:
+            r = await ctx.city.get("park", None)
+            closed = [k for k, v in r.data.items() if v["status"] != "정상 개방"]
+            text = f"공원·둘레길 {len(r.data)}곳 중 {len(r.data) - len(closed)}곳이 정상 개방 중입니다." + \
+                (f" 일부 통제: {', '.join(closed)}." if closed else "")
+            return Reply(f"{text} {stamp(r)}", short=f"통제 {len(closed)}곳", data={"type": "parks", "parks": r.data}, sources=[r.citation()])
+        try:
+            r = await ctx.city.get("park", park)
+        except UnknownKey:
+            raise UnknownKey(park) from None
+        d = r.data
+        text = f"{park}: {d['status']}."
+        if d["kind"] == "둘레길":
+            text += f" 길이 {g(d['length_km'])}km, {d['duration']} 소요, 난이도 {d['difficulty']}, 시작점 {d['start_point']}."
+        else:
+            text += f" {d['hours']}."
+        text += f" 오늘 방문객 약 {approx(d['visitors_today'])}명."
+        if d["notice"]:
+            text += f" 안내: {d['notice']}."
+        return Reply(f"{text} {stamp(r)}", short=f"{park} {d['status']}", data={"type": "park", "park": park, **d}, sources=[r.citation()])
+
+
+class ActionCctvView(CityAction):
+    intent = "cctv_view"
+    permission = "cctv"
+
+    async def answer(self, ctx: Context) -> Reply:
+        loc = ctx.location()
+        if loc is None:
+            return Reply("어느 곳의 CCTV를 띄울까요? 예: '광화문광장 CCTV 보여줘'", short="장소를 말씀해 주세요")
+        kind, value = loc
+        if kind == "district":
+            r = await ctx.city.get("place", None)
+            feeds = [f for p in r.data.values() if p["district"] == value for f in p["cctv"]]
+        else:
+            r = await ctx.city.get("place", value)
+            feeds = r.data.get("cctv", [])
+        if not feeds:
+            raise UnknownKey(f"{value} CCTV")
+        return Reply(f"{value} CCTV {len(feeds)}대를 화면에 띄웁니다.", short=f"{value} CCTV {len(feeds)}대",
+                     data={"type": "cctv", "target": value, "feeds": feeds},
+                     directives=[{"type": "cctv", "target": value, "feeds": feeds}], sources=[r.citation()])

@@ -1,0 +1,40 @@
+"""Channels: who is speaking (role) and how much the reply says (shape)."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Channel = Literal["wall", "tablet", "watch", "public", "kiosk"]
+CHANNELS: tuple[str, ...] = ("wall", "tablet", "watch", "public", "kiosk")
+
+# Until authentication lands, the channel stands for the role. Authentication will
+# replace this function's answer, not the checks in actions.access that use it.
+CHANNEL_ROLE = {"wall": "mayor", "tablet": "officer", "watch": "officer", "public": "citizen", "kiosk": "citizen"}
+
+
+def role_for(channel: str) -> str:
+    return CHANNEL_ROLE[channel]
+
+
+def shape(messages: list[dict[str, Any]], channel: str) -> dict[str, Any]:
+    """Merge the action messages into one reply for the channel.
+
+    watch: the one-line `short` form, no screen data; wall, tablet: full text with data;
+    public, kiosk: full text (actions already word it for citizens and hold back internal data).
+    """
+    texts, shorts, directives, sources, data = [], [], [], [], None
+    for m in messages:
+        custom = m.get("custom") or {}
+        if m.get("text"):
+            texts.append(m["text"])
+            shorts.append(custom.get("short") or m["text"])
+        directives += custom.get("directives") or []
+        sources += custom.get("sources") or []
+        data = custom.get("data") or data
+    lines = shorts if channel == "watch" else texts
+    return {
+        "messages": [{"text": t} for t in lines],
+        "text": " ".join(lines),
+        "directives": directives,
+        "sources": sources,
+        "data": None if channel == "watch" else data,
+    }

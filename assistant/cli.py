@@ -1,0 +1,98 @@
+"""`secretary`: serve | ask | parse | train | bench."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import runpy
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .channels import CHANNELS
+from .config import get_settings
+
+app = typer.Typer(help="Seoul Voice Secretary", no_args_is_help=True, add_completion=False)
+BENCH_DIR = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _channel(value: str) -> str:
+    if value not in CHANNELS:
+        raise typer.BadParameter(f"알 수 없는 채널입니다. {', '.join(CHANNELS)} 중 하나를 쓰세요.")
+    return value
+
+
+@app.command()
+def serve(host: Optional[str] = typer.Option(None, help="default: SECRETARY_HOST or 127.0.0.1"),
+          port: Optional[int] = typer.Option(None, help="default: SECRETARY_PORT or 8000")) -> None:
+    """Run the server (embedded NLU, SQLite and sample data unless configured otherwise)."""
+    import uvicorn
+
+    s = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run("assistant.app:create_app", factory=True, host=host or s.host, port=port or s.port)
+
+
+@app.command()
+def ask(text: str, channel: str = typer.Option("wall", callback=_channel), session: Optional[str] = typer.Option(None),
+        as_json: bool = typer.Option(False, "--json", help="print the whole reply as JSON")) -> None:
+    """Ask one question in-process, as the server would answer it."""
+    from .service import Secretary
+
+    async def run() -> None:
+        sec = await Secretary.start()
+        try:
+            reply = await sec.chat(text, channel, session)
+        finally:
+            await sec.close()
+        typer.echo(reply.model_dump_json(indent=1) if as_json else reply.text)
+
+    asyncio.run(run())
+
+
+@app.command()
+def parse(text: str = typer.Argument(..., help="a sentence, or - to read one per line from stdin"),
+          as_json: bool = typer.Option(False, "--json", help="one Rasa /model/parse JSON object per line")) -> None:
+    """Intent and entities of TEXT (or of every stdin line with -)."""
+    from nlu import load_or_train
+
+    engine = load_or_train(get_settings().model_dir)
+    engine.threshold = get_settings().nlu_threshold
+    lines = (ln.rstrip("\n") for ln in sys.stdin) if text == "-" else [text]
+    for line in lines:
+        if not line.strip():
+            typer.echo(json.dumps({"text": line, "error": "empty"}, ensure_ascii=False) if as_json else "")
+            continue
+        r = engine.parse(line)
+        if as_json:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+        else:
+            ents = ", ".join(f"{e['entity']}={e['value']}" for e in r["entities"])
+            typer.echo(f"{r['intent']['name']} ({r['intent']['confidence']:.2f}) {ents}")
+
+
+@app.command()
+def train(force: bool = typer.Option(True, help="retrain even if the cached model is current")) -> None:
+    """Train the embedded NLU from nlu/data and cache it in the data folder."""
+    from nlu import load_or_train
+    from nlu.embedded import model_path
+
+    t0 = time.perf_counter()
+    load_or_train(get_settings().model_dir, force=force)
+    typer.echo(f"trained in {time.perf_counter() - t0:.1f}s -> {model_path(get_settings().model_dir)}")
+
+
+@app.command()
+def bench(what: str = typer.Argument("nlu", help="which benchmark in bench/ (nlu)")) -> None:
+    """Run a benchmark from bench/ and print its figures."""
+    script = BENCH_DIR / f"{what}.py"
+    if not script.exists():
+        raise typer.BadParameter(f"no benchmark {script}")
+    runpy.run_path(str(script), run_name="__main__")
+
+
+if __name__ == "__main__":
+    app()

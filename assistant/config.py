@@ -1,0 +1,46 @@
+"""Settings from the environment (SECRETARY_*, plus the city's own variable names)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SECRETARY_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("seoul-voice-secretary")))
+    database_url: str | None = None  # default: SQLite in data_dir
+    host: str = "127.0.0.1"
+    port: int = 8000
+    nlu: Literal["embedded", "rasa"] = "embedded"
+    nlu_threshold: float = 0.15
+    max_text_chars: int = 1000
+    session_ttl_hours: int = 12
+
+    seoul_openapi_key: str | None = Field(default=None, validation_alias=AliasChoices("SEOUL_OPENAPI_KEY", "SECRETARY_SEOUL_OPENAPI_KEY"))
+    seoul_openapi_url: str = Field(default="http://openapi.seoul.go.kr:8088", validation_alias=AliasChoices("SEOUL_OPENAPI_URL", "SECRETARY_SEOUL_OPENAPI_URL"))
+    seoul_subway_url: str = Field(default="http://swopenapi.seoul.go.kr/api/subway", validation_alias=AliasChoices("SEOUL_SUBWAY_URL", "SECRETARY_SEOUL_SUBWAY_URL"))
+    safetydata_key: str | None = Field(default=None, validation_alias=AliasChoices("SAFETYDATA_SERVICE_KEY", "SECRETARY_SAFETYDATA_KEY"))
+    safetydata_url: str = Field(default="https://www.safetydata.go.kr/V2/api/DSSP-IF-00247", validation_alias=AliasChoices("SAFETYDATA_URL", "SECRETARY_SAFETYDATA_URL"))
+    openapi_timeout_s: float = 5.0
+    realtime_ttl_s: float = 10.0
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'secretary.db'}"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

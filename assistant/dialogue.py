@@ -1,0 +1,88 @@
+"""The embedded dialogue: Rasa's domain and rules, run in-process with the rasa-sdk actions.
+
+One turn: parse -> fill entity slots -> pick the action the rules name for the intent ->
+run it with a rasa-sdk Tracker -> apply its SlotSet events -> persist -> shape for the channel.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions
+from nlu.training_data import DATA_DIR, PROJECT_DIR
+
+from .storage import Storage
+
+
+class NLUEngine(Protocol):
+    name: str
+
+    def parse(self, text: str) -> dict[str, Any]: ...
+
+
+def load_domain_slots(path=PROJECT_DIR / "domain.yml") -> dict[str, list[str]]:
+    """slot -> entities that fill it (from_entity mappings)."""
+    slots = yaml.safe_load(path.read_text(encoding="utf-8"))["slots"]
+    return {name: [m["entity"] for m in spec.get("mappings", []) if m.get("type") == "from_entity"] for name, spec in slots.items()}
+
+
+def load_rules(path=DATA_DIR / "rules.yml") -> dict[str, str]:
+    """intent -> action, from the one-step rules."""
+    policy = {}
+    for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+        steps = rule["steps"]
+        if len(steps) == 2 and "intent" in steps[0] and "action" in steps[1]:
+            policy[steps[0]["intent"]] = steps[1]["action"]
+    return policy
+
+
+@dataclass
+class Turn:
+    parse: dict[str, Any]
+    action: str
+    messages: list[dict[str, Any]]
+    slots: dict[str, Any]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class EmbeddedDialogue:
+    def __init__(self, nlu: NLUEngine, storage: Storage):
+        self.nlu = nlu
+        self.storage = storage
+        self.slots = load_domain_slots()
+        self.rules = load_rules()
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def handle(self, text: str, session_id: str, channel: str, role: str, user: str | None = None) -> Turn:
+        # one turn at a time per session, so slots never interleave
+        lock = self._locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            return await self._handle(text, session_id, channel, role, user)
+
+    async def _handle(self, text: str, session_id: str, channel: str, role: str, user: str | None) -> Turn:
+        t0 = time.perf_counter()
+        parse = self.nlu.parse(text)
+        t_nlu = time.perf_counter()
+        slots = await self.storage.load_slots(session_id) or {name: None for name in self.slots}
+        for name, entities in self.slots.items():
+            for e in parse["entities"]:
+                if e["entity"] in entities:
+                    slots[name] = e["value"]
+        latest = {**parse, "metadata": {"role": role, "channel": channel, "user": user}}
+        tracker = Tracker(session_id, dict(slots), latest, [], False, None, {}, None)
+        action_name = self.rules.get(parse["intent"]["name"], "action_fallback")
+        dispatcher = CollectingDispatcher()
+        events = await actions.ACTIONS[action_name].run(dispatcher, tracker, {})
+        for ev in events:
+            if ev.get("event") == "slot":
+                slots[ev["name"]] = ev["value"]
+        t_action = time.perf_counter()
+        await self.storage.save_slots(session_id, channel, slots)
+        timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - t0) * 1000}
+        return Turn(parse, action_name, dispatcher.messages, slots, {k: round(v, 2) for k, v in timings.items()})

@@ -1,0 +1,70 @@
+"""The secretary as one object: NLU, dialogue, storage, screen hub. Used by the API, the WebSocket and the CLI."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from typing import Any
+
+import actions
+from nlu import load_or_train
+
+from .channels import role_for, shape
+from .config import Settings, get_settings
+from .dialogue import EmbeddedDialogue, NLUEngine
+from .hub import Hub
+from .metrics import STAGE_SECONDS, TURNS
+from .schemas import ChatResponse
+from .storage import Storage, get_storage
+
+log = logging.getLogger(__name__)
+
+
+class Secretary:
+    def __init__(self, settings: Settings, storage: Storage, nlu: NLUEngine):
+        self.settings = settings
+        self.storage = storage
+        self.nlu = nlu
+        self.dialogue = EmbeddedDialogue(nlu, storage)
+        self.hub = Hub()
+
+    @classmethod
+    async def start(cls) -> "Secretary":
+        settings = get_settings()
+        storage = get_storage()
+        await storage.init()
+        await storage.seed_approvals((await actions.get_city_data().get("approvals")).data)
+        nlu = await asyncio.to_thread(load_or_train, settings.model_dir)
+        nlu.threshold = settings.nlu_threshold
+        return cls(settings, storage, nlu)
+
+    async def chat(self, text: str, channel: str, session_id: str | None = None, role: str | None = None) -> ChatResponse:
+        session_id = session_id or uuid.uuid4().hex
+        role = role or role_for(channel)
+        t0 = time.perf_counter()
+        turn = await self.dialogue.handle(text, session_id, channel, role)
+        reply = shape(turn.messages, channel)
+        for stage in ("nlu", "action"):
+            STAGE_SECONDS.labels(stage).observe(turn.timings_ms[stage] / 1000)
+        STAGE_SECONDS.labels("total").observe(time.perf_counter() - t0)
+        TURNS.labels(channel, turn.parse["intent"]["name"]).inc()
+        for d in reply["directives"]:
+            self.hub.publish({"type": "directive", "directive": d, "session_id": session_id})
+        await self.storage.log_turn(session_id=session_id, channel=channel, role=role, text=text, intent=turn.parse["intent"]["name"],
+                                    confidence=turn.parse["intent"]["confidence"], entities=turn.parse["entities"], reply=reply["text"],
+                                    latency_ms=turn.timings_ms["total"])
+        return ChatResponse(session_id=session_id, channel=channel, role=role, intent=turn.parse["intent"], entities=turn.parse["entities"],
+                            timings_ms=turn.timings_ms, **reply)
+
+    async def health(self) -> dict[str, Any]:
+        try:
+            await self.storage.pending_approvals()
+            db = "ok"
+        except Exception as exc:  # reported, not raised: /health must answer
+            db = f"error: {exc.__class__.__name__}"
+        return {"status": "ok" if db == "ok" else "degraded", "nlu": {"engine": self.nlu.name, "threshold": self.nlu.threshold},
+                "database": db, "city_data": type(actions.get_city_data()).__name__}
+
+    async def close(self) -> None:
+        await self.storage.close()
