@@ -11,7 +11,7 @@ class ActionPriceInfo(CityAction):
     intent = "price_info"
 
     async def answer(self, ctx: Context) -> Reply:
-        item = ctx.value("item")
+        item = ctx.mentioned("item")
         if not item:
             r = await ctx.city.get("price", None)
             up = sorted(r.data.items(), key=lambda kv: -kv[1]["week_change_pct"])[:3]
@@ -31,7 +31,7 @@ class ActionFinanceStatus(CityAction):
     intent = "finance_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        sector = ctx.value("sector")
+        sector = ctx.mentioned("sector")
         r = await ctx.city.get("finance", sector)
         d = r.data
         if sector == "세입":
@@ -49,7 +49,7 @@ class ActionPublicOpinion(CityAction):
     intent = "public_opinion"
 
     async def answer(self, ctx: Context) -> Reply:
-        topic = ctx.mentioned("topic") or (None if ctx.mentioned("district") else ctx.value("topic"))
+        topic = ctx.mentioned("topic")
         district = ctx.mentioned("district")
         if district and not topic:
             r = await ctx.city.get("opinion", district)
@@ -79,7 +79,7 @@ class ActionAdminIndicator(CityAction):
     intent = "admin_indicator"
 
     async def answer(self, ctx: Context) -> Reply:
-        name = ctx.value("indicator")
+        name = ctx.mentioned("indicator")
         if not name:
             r = await ctx.city.get("indicator", None)
             rows = {k: v for k, v in r.data.items() if v["public"] or not ctx.citizen}
@@ -104,7 +104,7 @@ class ActionProjectStatus(CityAction):
     intent = "project_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        name = ctx.value("project")
+        name = ctx.mentioned("project")
         if not name:
             r = await ctx.city.get("project", None)
             text = f"핵심 사업 {len(r.data)}건: " + ", ".join(f"{k} {v['progress_pct']}%" for k, v in r.data.items()) + "."
@@ -128,7 +128,7 @@ class ActionPledgeStatus(CityAction):
     intent = "pledge_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        name = ctx.value("pledge")
+        name = ctx.mentioned("pledge")
         r = await ctx.city.get("pledge", name)
         if not name:
             s = r.data["summary"]

@@ -51,9 +51,13 @@ class Context:
         return next(self.tracker.get_latest_entity_values(name), None)
 
     def value(self, name: str) -> Any:
-        """This message's entity, else what the conversation said before (the slot)."""
+        """This message's entity; for a location also where the conversation was before (the slot).
+
+        "날씨는?" after "강남구 미세먼지" means 강남구, but "공약 이행 현황" after "안심소득 이행률"
+        asks about all pledges: only locations carry over.
+        """
         v = self.mentioned(name)
-        return v if v is not None else self.tracker.get_slot(name)
+        return v if v is not None or name not in LOCATION_SLOTS else self.tracker.get_slot(name)
 
     def location(self) -> tuple[str, str] | None:
         for name in LOCATION_SLOTS:

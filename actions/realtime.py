@@ -38,8 +38,7 @@ class ActionTrafficStatus(CityAction):
     intent = "traffic_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        road = ctx.mentioned("road") or (None if ctx.location() else ctx.value("road"))
-        if road:
+        if road := ctx.mentioned("road"):
             r = await ctx.city.get("road", road)
             d = r.data
             text = f"{road}({d['section']}) 평균 {g(d['speed_kmh'])}km/h로 {d['index']}입니다."
@@ -83,7 +82,7 @@ class ActionTransitStatus(CityAction):
             text = f"{station} " + ", ".join(f"{a['line']} {a['direction']} {a['destination']} {a['message']}" for a in shown[:4])
             return Reply(f"{text}. {stamp(r)}", short=f"{station} {shown[0]['line']} {shown[0]['message']}",
                          data={"type": "station", "station": station, **r.data}, sources=[r.citation()])
-        if line := ctx.value("subway_line"):
+        if line := ctx.mentioned("subway_line"):
             r = await ctx.city.get("line", line)
             d = r.data
             text = f"{line} {d['status']}" + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "") + \
@@ -144,7 +143,7 @@ class ActionWaterQuality(CityAction):
     intent = "water_quality"
 
     async def answer(self, ctx: Context) -> Reply:
-        key = ctx.mentioned("facility") or await ctx.district_of() or ctx.value("facility")
+        key = ctx.mentioned("facility") or await ctx.district_of()
         r = await ctx.city.get("water", key)
         d = r.data
         ok = d["turbidity_ntu"] <= 0.5 and 0.1 <= d["residual_chlorine_mgl"] <= 4.0 and 5.8 <= d["ph"] <= 8.5
@@ -191,7 +190,7 @@ class ActionParkInfo(CityAction):
     intent = "park_info"
 
     async def answer(self, ctx: Context) -> Reply:
-        park = ctx.mentioned("park") or (ctx.mentioned("place") if ctx.mentioned("place") else None) or ctx.value("park")
+        park = ctx.mentioned("park") or ctx.mentioned("place")
         if not park:
             r = await ctx.city.get("park", None)
             closed = [k for k, v in r.data.items() if v["status"] != "정상 개방"]

@@ -13,8 +13,6 @@ class ActionIntlCooperation(CityAction):
         r = await ctx.city.get("intl", None)
         cities, exports = r.data["cities"], r.data["policy_exports"]
         city, country = ctx.mentioned("city"), ctx.mentioned("country")
-        if not (city or country):
-            city, country = ctx.value("city"), ctx.value("country")
         if city:
             if city not in cities:
                 raise UnknownKey(city)
