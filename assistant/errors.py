@@ -55,6 +55,8 @@ def install(app: FastAPI) -> None:
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
             return error_response("not_found")
+        if exc.status_code == 400:  # FastAPI could not decode the body
+            return error_response("invalid_json")
         ERRORS.labels(str(exc.status_code)).inc()
         return JSONResponse({"error": {"code": str(exc.status_code), "message": "요청을 처리할 수 없습니다.", "message_en": str(exc.detail)}},
                             status_code=exc.status_code)

@@ -1,0 +1,119 @@
+"""Multi-turn dialogue, confirmation before side effects, channels and roles, screen directives over WebSocket."""
+from __future__ import annotations
+
+import asyncio
+
+from fastapi.testclient import TestClient
+
+from assistant import get_storage
+from assistant.app import create_app
+from conftest import say
+
+
+def test_follow_ups_keep_the_topic_and_the_place(client, sample):
+    say(client, "강남구 미세먼지 어때?", session_id="f")
+    r = say(client, "송파구는?", session_id="f")
+    assert r["intent"]["name"] == "inform"
+    assert f"PM10 {sample['districts']['districts']['송파구']['air']['pm10']}㎍/㎥" in r["text"]
+    r = say(client, "날씨는 어때?", session_id="f")  # the place carries over to a new topic
+    assert r["intent"]["name"] == "weather" and r["text"].startswith("송파구")
+    r = say(client, "서울역 사람 많아?", session_id="f")
+    r = say(client, "날씨 알려줘", session_id="f")  # the newest place wins: 서울역 is in 중구
+    assert r["text"].startswith("중구")
+
+
+def test_approval_needs_confirmation_and_survives_a_restart(fresh_db, sample):
+    first = sample["approvals"]["approvals"][0]
+    with TestClient(create_app()) as c:
+        say(c, "결재 대기 목록 보여줘", session_id="m")
+        r = say(c, "첫 번째 문서 승인해", session_id="m")
+        assert "승인할까요?" in r["text"] and first["title"] in r["text"]
+        assert "결재 대기 5건" in say(c, "결재 대기 목록 보여줘", session_id="other")["text"]  # nothing decided before the yes
+        r = say(c, "응", session_id="m")
+        assert r["text"] == f"「{first['title']}」 문서를 승인했습니다."
+        assert r["directives"][0]["type"] == "approval.decided" and r["data"]["document"]["status"] == "approved"
+    with TestClient(create_app()) as c:  # a new app on the same database: the decision is still there
+        r = say(c, "결재 대기 목록 보여줘", session_id="m2")
+        assert "결재 대기 4건" in r["text"] and first["title"] not in r["text"]
+        decided = asyncio.run(get_storage().approval(1))
+        assert decided["status"] == "approved" and decided["decided_by"] == "mayor" and decided["decided_at"]
+
+
+def test_reject_then_deny_cancels(client):
+    say(client, "결재 대기 목록 보여줘", session_id="r")
+    r = say(client, "두 번째 문서 반려해", session_id="r")
+    assert "반려할까요?" in r["text"]
+    r = say(client, "아니", session_id="r")
+    assert r["text"] == "취소했습니다."
+    r = say(client, "응", session_id="r")
+    assert "확인할 작업이 없습니다" in r["text"]
+    assert "결재 대기 5건" in say(client, "결재 대기 목록 보여줘", session_id="r")["text"]
+
+
+def test_out_of_range_and_already_decided_documents(client):
+    listed = say(client, "결재 대기 목록 보여줘", session_id="x")["data"]["items"]
+    assert "1번부터 5번" in say(client, "9번 문서 승인해", session_id="x")["text"]
+    say(client, "첫 번째 문서 승인해", session_id="x")
+    say(client, "네", session_id="x")
+    # the decision closes the list it referred to: "첫 번째" now means the first of the new list
+    r = say(client, "첫 번째 문서 승인해", session_id="x")
+    assert listed[1]["title"] in r["text"] and "승인할까요?" in r["text"]
+    say(client, "결재 대기 목록 보여줘", session_id="y")
+    assert "이미 승인되었습니다" not in r["text"]
+    r = say(client, "결재 대기 목록 보여줘", session_id="z")
+    assert len(r["data"]["items"]) == 4
+
+
+def test_channel_shapes_the_reply(client, sample):
+    air = sample["districts"]["districts"]["강남구"]["air"]
+    watch = say(client, "강남구 미세먼지 어때?", channel="watch", session_id="w")
+    assert watch["text"] == f"강남구 미세먼지 {air['pm10_grade']} · PM10 {air['pm10']} · PM2.5 {air['pm25']}"
+    assert "\n" not in watch["text"] and watch["data"] is None and len(watch["messages"]) == 1
+    wall = say(client, "강남구 미세먼지 어때?", channel="wall", session_id="w2")
+    assert wall["data"]["pm10"] == air["pm10"] and len(wall["text"]) > len(watch["text"])
+    public = say(client, "강남구 미세먼지 어때?", channel="public", session_id="w3")
+    assert public["role"] == "citizen" and "입니다" in public["text"]
+    assert say(client, "안녕하세요", channel="public", session_id="w4")["text"].startswith("안녕하세요! 서울시 안내 비서")
+
+
+def test_citizens_get_public_data_only(client, sample):
+    for text in ("결재 대기 목록 보여줘", "첫 번째 문서 승인해", "재난안전과장 연결해줘", "광화문광장 CCTV 보여줘", "서울로 7017", "오늘 브리핑해줘"):
+        r = say(client, text, channel="kiosk", session_id="c")
+        assert "공개 채널에서는 이용하실 수 없습니다" in r["text"], text
+        assert r["directives"] == []
+    r = say(client, "청렴도 알려줘", channel="public", session_id="c")
+    assert "이용하실 수 없습니다" in r["text"]
+    r = say(client, "불법주차 민원 현황", channel="public", session_id="c")
+    for ex in r["data"]["examples"]:
+        assert "010-" not in ex["text"] and "[연락처 비공개]" in ex["text"] and "[주소 비공개]" in ex["text"]
+    officer = say(client, "불법주차 민원 현황", channel="tablet", session_id="o")
+    assert any("010-" in ex["text"] for ex in officer["data"]["examples"])
+    r = say(client, "다시세운 프로젝트 진행 상황", channel="public", session_id="c")
+    assert "documents" not in r["data"]
+    r = say(client, "스마트시티 플랫폼 구축 비용이 얼마였지", channel="public", session_id="c")
+    assert "찾지 못했습니다" in r["text"] and r["sources"] == []  # the cost is in an internal report
+
+
+def test_officers_may_not_approve_or_move_the_wall(client):
+    assert "권한이 없습니다" in say(client, "결재 대기 목록 보여줘", channel="tablet", session_id="o")["text"]
+    assert "권한이 없습니다" in say(client, "서울로 7017", channel="tablet", session_id="o")["text"]
+    assert say(client, "서울로 7017", channel="watch", session_id="o")["text"] == "권한 없음"
+
+
+def test_wall_screens_receive_directives(client):
+    with client.websocket_connect("/v1/ws?channel=wall") as screen, client.websocket_connect("/v1/ws?channel=wall&session_id=mayor") as mic:
+        mic.send_json({"type": "chat", "text": "서울로 7017"})
+        reply = mic.receive_json()
+        while reply["type"] != "reply":
+            reply = mic.receive_json()
+        assert reply["text"] == "서울로 7017로 이동합니다." and reply["session_id"] == "mayor"
+        pushed = screen.receive_json()
+        assert pushed["type"] == "directive" and pushed["directive"]["target"]["name"] == "서울로 7017"
+        screen.send_json({"type": "ping"})
+        assert screen.receive_json() == {"type": "pong"}
+
+
+def test_turns_are_audited(client):
+    say(client, "강남구 미세먼지 어때?", session_id="audit")
+    turns = asyncio.run(get_storage().turns("audit"))
+    assert [t.intent for t in turns] == ["air_quality"] and turns[0].role == "mayor" and "PM10" in turns[0].reply
