@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SECRETARY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SECRETARY_", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("seoul-voice-secretary")))
     database_url: str | None = None  # default: SQLite in data_dir

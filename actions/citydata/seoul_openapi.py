@@ -48,7 +48,10 @@ def read_envelope(service: str, body: str) -> Any:
     """
     body = body.strip()
     if body.startswith("<"):
-        root = ET.fromstring(body)
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError as exc:  # an HTML error page from a proxy, say
+            raise OpenApiError("PARSE", f"not XML: {body[:80]!r}") from exc
         raise OpenApiError(root.findtext(".//CODE") or "XML", (root.findtext(".//MESSAGE") or "").strip())
     try:
         obj = json.loads(body)
@@ -171,7 +174,7 @@ class SeoulOpenApiCityData:
             return cached[1]
         try:
             reading = await live[topic](key)
-        except (httpx.HTTPError, OpenApiError, ET.ParseError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (httpx.HTTPError, OpenApiError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             log.warning("Seoul Open API %s/%s failed: %s", topic, key, exc)
             if cached:  # the last good value, labelled stale with its time
                 old = cached[1]
