@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import actions
+import knowledge
 from nlu import load_or_train
 
 from .channels import role_for, shape
@@ -37,6 +38,7 @@ class Secretary:
         await storage.seed_approvals((await actions.get_city_data().get("approvals")).data)
         nlu = await asyncio.to_thread(load_or_train, settings.model_dir)
         nlu.threshold = settings.nlu_threshold
+        await asyncio.to_thread(knowledge.index)  # build it now, not inside the first question
         return cls(settings, storage, nlu)
 
     async def chat(self, text: str, channel: str, session_id: str | None = None, role: str | None = None) -> ChatResponse:
