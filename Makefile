@@ -3,19 +3,26 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Debian packages the tests run for real (PostgreSQL server).
+APT_PACKAGES := postgresql
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install bench clean
+.PHONY: run test install system-deps bench clean
 
 run: install            ## set up and run the product (embedded default)
 	$(BIN)/secretary serve
 
-test: install           ## set up and run the tests
+test: install system-deps   ## set up and run the tests
 	ORT_DISABLE_TELEMETRY=1 $(BIN)/pytest
 
 bench: install          ## print benchmark figures
 	$(BIN)/python bench/nlu.py
 
 install: $(STAMP)
+
+system-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; }
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -57,6 +57,22 @@ def sample():
     return SampleCityData().files
 
 
+def read_db(url: str, query):
+    """Run `query(storage)` on its own connection: the app's pool belongs to the app's event loop."""
+    import asyncio
+
+    from assistant.storage import Storage
+
+    async def go():
+        storage = Storage(url)
+        try:
+            return await query(storage)
+        finally:
+            await storage.close()
+
+    return asyncio.run(go())
+
+
 def say(client, text: str, channel: str = "wall", session_id: str = "t1") -> dict:
     r = client.post("/v1/chat", json={"text": text, "channel": channel, "session_id": session_id})
     assert r.status_code == 200, r.text

@@ -1,13 +1,10 @@
 """Multi-turn dialogue, confirmation before side effects, channels and roles, screen directives over WebSocket."""
 from __future__ import annotations
 
-import asyncio
-
 from fastapi.testclient import TestClient
 
-from assistant import get_storage
 from assistant.app import create_app
-from conftest import say
+from conftest import read_db, say
 
 
 def test_follow_ups_keep_the_topic_and_the_place(client, sample):
@@ -35,7 +32,7 @@ def test_approval_needs_confirmation_and_survives_a_restart(fresh_db, sample):
     with TestClient(create_app()) as c:  # a new app on the same database: the decision is still there
         r = say(c, "결재 대기 목록 보여줘", session_id="m2")
         assert "결재 대기 4건" in r["text"] and first["title"] not in r["text"]
-        decided = asyncio.run(get_storage().approval(1))
+        decided = read_db(fresh_db, lambda s: s.approval(1))
         assert decided["status"] == "approved" and decided["decided_by"] == "mayor" and decided["decided_at"]
 
 
@@ -113,7 +110,7 @@ def test_wall_screens_receive_directives(client):
         assert screen.receive_json() == {"type": "pong"}
 
 
-def test_turns_are_audited(client):
+def test_turns_are_audited(client, fresh_db):
     say(client, "강남구 미세먼지 어때?", session_id="audit")
-    turns = asyncio.run(get_storage().turns("audit"))
+    turns = read_db(fresh_db, lambda s: s.turns("audit"))
     assert [t.intent for t in turns] == ["air_quality"] and turns[0].role == "mayor" and "PM10" in turns[0].reply
