@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from . import access
-from .base import CityAction, Context, Reply, stamp
-from .korean import approx, josa, number, won
+from .base import CityAction, Context, Reply, cited
+from .korean import josa, number, won
 from .realtime import g
 
 
@@ -16,15 +16,13 @@ class ActionPriceInfo(CityAction):
             r = await ctx.city.get("price", None)
             up = sorted(r.data.items(), key=lambda kv: -kv[1]["week_change_pct"])[:3]
             text = "지난주보다 많이 오른 품목은 " + ", ".join(f"{k}({v['unit']} {number(v['average'])}원, {v['week_change_pct']:+g}%)" for k, v in up) + "입니다."
-            return Reply(f"{text} {stamp(r)}", short="상승: " + ", ".join(k for k, _ in up), data={"type": "prices", "items": r.data},
-                         sources=[r.citation()])
+            return cited(text, r, short="상승: " + ", ".join(k for k, _ in up), data={"type": "prices", "items": r.data})
         r = await ctx.city.get("price", item)
         d = r.data
         cheapest = d["markets"][0]
         text = (f"{item}({d['unit']}) 평균 {number(d['average'])}원으로 지난주보다 {abs(d['week_change_pct']):g}% "
                 f"{'올랐' if d['week_change_pct'] > 0 else '내렸'}습니다. 가장 싼 곳은 {cheapest['market']} {number(cheapest['price'])}원입니다.")
-        return Reply(f"{text} {stamp(r)}", short=f"{item} {number(d['average'])}원 · 최저 {cheapest['market']}",
-                     data={"type": "price", "item": item, **d}, sources=[r.citation()])
+        return cited(text, r, short=f"{item} {number(d['average'])}원 · 최저 {cheapest['market']}", data={"type": "price", "item": item, **d})
 
 
 class ActionFinanceStatus(CityAction):
@@ -41,8 +39,7 @@ class ActionFinanceStatus(CityAction):
         else:
             text = (f"{d['year']}년 서울시 예산은 {won(d['total_budget'])}이며 집행률 {g(d['execution_rate'])}%입니다. "
                     f"세입은 목표 대비 {g(d['revenue']['rate'])}%를 거뒀습니다.")
-        return Reply(f"{text} {stamp(r)}", short=f"{sector or '전체'} 집행률 {g(d['execution_rate'])}%",
-                     data={"type": "finance", "sector": sector, **d}, sources=[r.citation()])
+        return cited(text, r, short=f"{sector or '전체'} 집행률 {g(d['execution_rate'])}%", data={"type": "finance", "sector": sector, **d})
 
 
 class ActionPublicOpinion(CityAction):
@@ -53,26 +50,21 @@ class ActionPublicOpinion(CityAction):
         district = ctx.mentioned("district")
         if district and not topic:
             r = await ctx.city.get("opinion", district)
-            return Reply(f"{district} 오늘 접수 민원은 {number(r.data['today'])}건입니다. {stamp(r)}", short=f"{district} 민원 {r.data['today']}건",
-                         data={"type": "opinion", **r.data}, sources=[r.citation()])
+            return cited(f"{district} 오늘 접수 민원은 {number(r.data['today'])}건입니다.", r, short=f"{district} 민원 {r.data['today']}건", data={"type": "opinion", **r.data})
         r = await ctx.city.get("opinion", topic)
         if not topic:
             top = sorted(r.data.items(), key=lambda kv: -kv[1]["today"])[:3]
             total = sum(v["today"] for v in r.data.values())
             text = f"오늘 민원은 모두 {number(total)}건이며, 많은 분야는 " + ", ".join(f"{k} {v['today']}건" for k, v in top) + "입니다."
-            return Reply(f"{text} {stamp(r)}", short="민원 상위: " + ", ".join(k for k, _ in top),
-                         data={"type": "opinion", "topics": {k: {x: v[x] for x in ("today", "week", "call_120")} for k, v in r.data.items()}},
-                         sources=[r.citation()])
+            return cited(text, r, short="민원 상위: " + ", ".join(k for k, _ in top), data={"type": "opinion", "topics": {k: {x: v[x] for x in ("today", "week", "call_120")} for k, v in r.data.items()}})
         d = r.data
         s = d["sentiment"]
         text = (f"{topic} 민원은 오늘 {d['today']}건, 이번 주 {number(d['week'])}건으로 지난주보다 {abs(d['week_change_pct']):g}% "
                 f"{'늘었' if d['week_change_pct'] > 0 else '줄었'}습니다. 120 다산콜 상담 {d['call_120']}건, "
                 f"온라인 언급 {number(d['online_mentions'])}건(부정 {s['negative']}%).")
         examples = [e["text"] if not ctx.citizen else access.redact(e["text"]) for e in d["examples"]]
-        return Reply(f"{text} {stamp(r)}", short=f"{topic} 민원 오늘 {d['today']}건",
-                     data={"type": "opinion", "topic": topic, **{k: v for k, v in d.items() if k != "examples"},
-                           "examples": [dict(e, text=t) for e, t in zip(d["examples"], examples)]},
-                     sources=[r.citation()])
+        return cited(text, r, short=f"{topic} 민원 오늘 {d['today']}건", data={"type": "opinion", "topic": topic, **{k: v for k, v in d.items() if k != "examples"},
+                           "examples": [dict(e, text=t) for e, t in zip(d["examples"], examples)]})
 
 
 class ActionAdminIndicator(CityAction):
@@ -85,7 +77,7 @@ class ActionAdminIndicator(CityAction):
             rows = {k: v for k, v in r.data.items() if v["public"] or not ctx.citizen}
             text = f"행정 지표 {len(rows)}개를 관리하고 있습니다. 예: " + ", ".join(
                 f"{k} {g(v['value'])}{v['unit']}" for k, v in list(rows.items())[:4]) + "."
-            return Reply(f"{text} {stamp(r)}", short=f"지표 {len(rows)}개", data={"type": "indicators", "indicators": rows}, sources=[r.citation()])
+            return cited(text, r, short=f"지표 {len(rows)}개", data={"type": "indicators", "indicators": rows})
         r = await ctx.city.get("indicator", name)
         d = r.data
         if ctx.citizen and not d["public"]:
@@ -96,8 +88,7 @@ class ActionAdminIndicator(CityAction):
             prev = number(d["previous"]) if d["previous"] >= 10_000 else g(d["previous"])
             text += f"(전년 {prev}{d['unit']})"
         text += "." + (f" 목표는 {g(d['target'])}{d['unit']}입니다." if d["target"] is not None else "")
-        return Reply(f"{text} {stamp(r)}", short=f"{name} {value}{d['unit']}",
-                     data={"type": "indicator", "name": name, **d}, sources=[r.citation()])
+        return cited(text, r, short=f"{name} {value}{d['unit']}", data={"type": "indicator", "name": name, **d})
 
 
 class ActionProjectStatus(CityAction):
@@ -108,7 +99,7 @@ class ActionProjectStatus(CityAction):
         if not name:
             r = await ctx.city.get("project", None)
             text = f"핵심 사업 {len(r.data)}건: " + ", ".join(f"{k} {v['progress_pct']}%" for k, v in r.data.items()) + "."
-            return Reply(f"{text} {stamp(r)}", short=f"핵심 사업 {len(r.data)}건", data={"type": "projects", "projects": r.data}, sources=[r.citation()])
+            return cited(text, r, short=f"핵심 사업 {len(r.data)}건", data={"type": "projects", "projects": r.data})
         r = await ctx.city.get("project", name)
         d = r.data
         text = (f"{josa(name, '은')} {d['phase']} 단계, 공정률 {d['progress_pct']}%입니다({d['summary']}). "
@@ -120,8 +111,7 @@ class ActionProjectStatus(CityAction):
             data.pop("documents")  # internal reports stay inside city hall
         elif d["documents"]:
             text += f" 관련 문서 {len(d['documents'])}건이 있습니다."
-        return Reply(f"{text} {stamp(r)}",
-                     short=f"{name} {d['progress_pct']}% · {d['phase']}", data=data, sources=[r.citation()])
+        return cited(text, r, short=f"{name} {d['progress_pct']}% · {d['phase']}", data=data)
 
 
 class ActionPledgeStatus(CityAction):
@@ -133,9 +123,7 @@ class ActionPledgeStatus(CityAction):
         if not name:
             s = r.data["summary"]
             text = f"공약 {s['total']}건 중 완료 {s['completed']}건, 정상 추진 {s['on_track']}건, 지연 {s['delayed']}건입니다."
-            return Reply(f"{text} {stamp(r)}", short=f"공약 완료 {s['completed']}/{s['total']}", data={"type": "pledges", **r.data},
-                         sources=[r.citation()])
+            return cited(text, r, short=f"공약 완료 {s['completed']}/{s['total']}", data={"type": "pledges", **r.data})
         d = r.data
         text = f"'{name}' 공약은 이행률 {d['completion_pct']}%로 {d['status']}입니다(담당 {d['department']}, {d['checked_on']} 점검)."
-        return Reply(f"{text} {stamp(r)}", short=f"{name} {d['completion_pct']}%", data={"type": "pledge", "name": name, **d},
-                     sources=[r.citation()])
+        return cited(text, r, short=f"{name} {d['completion_pct']}%", data={"type": "pledge", "name": name, **d})

@@ -92,6 +92,11 @@ def stamp(reading: Reading) -> str:
     return f"({note})"
 
 
+def cited(text: str, reading: Reading, short: str, data: dict[str, Any]) -> Reply:
+    """A reply resting on one reading: its source and time follow the sentence and go into `sources`."""
+    return Reply(f"{text} {stamp(reading)}", short=short, data=data, sources=[reading.citation()])
+
+
 class CityAction(Action):
     intent: ClassVar[str]
     permission: ClassVar[str] = "public_data"

@@ -1,9 +1,9 @@
 """Real-time city status: disasters, traffic, transit, air, weather, water, living population, parks, CCTV."""
 from __future__ import annotations
 
-from .base import CityAction, Context, Reply, stamp
+from .base import CityAction, Context, Reply, cited, stamp
 from .citydata import UnknownKey
-from .korean import approx, josa, when
+from .korean import approx, when
 
 WATER_LIMITS = "탁도 0.5NTU 이하, 잔류염소 0.1~4.0mg/L, pH 5.8~8.5"
 
@@ -44,21 +44,18 @@ class ActionTrafficStatus(CityAction):
             text = f"{road}({d['section']}) 평균 {g(d['speed_kmh'])}km/h로 {d['index']}입니다."
             for inc in d.get("incidents", []):
                 text += f" {inc['type']}: {inc['info']}."
-            return Reply(f"{text} {stamp(r)}", short=f"{road} {d['index']} {g(d['speed_kmh'])}km/h",
-                         data={"type": "traffic", "road": road, **d}, sources=[r.citation()])
+            return cited(text, r, short=f"{road} {d['index']} {g(d['speed_kmh'])}km/h", data={"type": "traffic", "road": road, **d})
         district = await ctx.district_of()
         r = await ctx.city.get("traffic", district)
         if district:
             d = r.data
             text = f"{district} 도로 평균 {g(d['avg_speed_kmh'])}km/h, {d['index']}입니다."
-            return Reply(f"{text} {stamp(r)}", short=f"{district} {d['index']} {g(d['avg_speed_kmh'])}km/h",
-                         data={"type": "traffic", "district": district, **d}, sources=[r.citation()])
+            return cited(text, r, short=f"{district} {d['index']} {g(d['avg_speed_kmh'])}km/h", data={"type": "traffic", "district": district, **d})
         slow = sorted(r.data["by_district"].items(), key=lambda kv: kv[1]["avg_speed_kmh"])[:3]
         text = f"서울 도심 평균 {g(r.data['city']['avg_speed_kmh'])}km/h입니다."
         if slow:
             text += " 가장 느린 곳은 " + ", ".join(f"{k} {g(v['avg_speed_kmh'])}km/h" for k, v in slow) + "입니다."
-        return Reply(f"{text} {stamp(r)}", short=f"서울 평균 {g(r.data['city']['avg_speed_kmh'])}km/h",
-                     data={"type": "traffic", **r.data}, sources=[r.citation()])
+        return cited(text, r, short=f"서울 평균 {g(r.data['city']['avg_speed_kmh'])}km/h", data={"type": "traffic", **r.data})
 
 
 class ActionTransitStatus(CityAction):
@@ -69,32 +66,27 @@ class ActionTransitStatus(CityAction):
             r = await ctx.city.get("bus", str(bus))
             d = r.data
             arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])
-            return Reply(f"{bus}번 버스 {d['stop']} 정류소 도착 예정: {arr}. {stamp(r)}", short=f"{bus}번 {d['arrivals'][0]['message']}",
-                         data={"type": "bus", "route": bus, **d}, sources=[r.citation()])
+            return cited(f"{bus}번 버스 {d['stop']} 정류소 도착 예정: {arr}.", r, short=f"{bus}번 {d['arrivals'][0]['message']}", data={"type": "bus", "route": bus, **d})
         if station := ctx.mentioned("station") or (ctx.value("station") if not ctx.mentioned("subway_line") else None):
             r = await ctx.city.get("station", station)
             arrivals = r.data["arrivals"]
             line = ctx.mentioned("subway_line")
             shown = [a for a in arrivals if not line or a["line"] == line] or arrivals
             if not shown:
-                return Reply(f"{station}에 지금 도착 예정인 열차가 없습니다. {stamp(r)}", short=f"{station} 도착 열차 없음",
-                             data={"type": "station", "station": station, **r.data}, sources=[r.citation()])
+                return cited(f"{station}에 지금 도착 예정인 열차가 없습니다.", r, short=f"{station} 도착 열차 없음", data={"type": "station", "station": station, **r.data})
             text = f"{station} " + ", ".join(f"{a['line']} {a['direction']} {a['destination']} {a['message']}" for a in shown[:4])
-            return Reply(f"{text}. {stamp(r)}", short=f"{station} {shown[0]['line']} {shown[0]['message']}",
-                         data={"type": "station", "station": station, **r.data}, sources=[r.citation()])
+            return cited(f"{text}.", r, short=f"{station} {shown[0]['line']} {shown[0]['message']}", data={"type": "station", "station": station, **r.data})
         if line := ctx.mentioned("subway_line"):
             r = await ctx.city.get("line", line)
             d = r.data
             text = f"{line} {d['status']}" + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "") + \
                 f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
-            return Reply(f"{text} {stamp(r)}", short=f"{line} {d['status']}", data={"type": "subway_line", "line": line, **d},
-                         sources=[r.citation()])
+            return cited(text, r, short=f"{line} {d['status']}", data={"type": "subway_line", "line": line, **d})
         r = await ctx.city.get("line", None)
         delayed = [(k, v) for k, v in r.data.items() if v["delay_min"]]
         text = "지하철 전 노선 정상 운행 중입니다." if not delayed else \
             "지연 노선: " + ", ".join(f"{k} 약 {v['delay_min']}분({v['reason']})" for k, v in delayed) + ". 나머지 노선은 정상 운행 중입니다."
-        return Reply(f"{text} {stamp(r)}", short=f"지연 {len(delayed)}개 노선" if delayed else "지하철 정상 운행",
-                     data={"type": "subway_lines", "lines": r.data}, sources=[r.citation()])
+        return cited(text, r, short=f"지연 {len(delayed)}개 노선" if delayed else "지하철 정상 운행", data={"type": "subway_lines", "lines": r.data})
 
 
 class ActionAirQuality(CityAction):
@@ -109,15 +101,13 @@ class ActionAirQuality(CityAction):
                     f" 오존 {g(d['o3'])}ppm.")
             if "나쁨" in (d["pm10_grade"] + d["pm25_grade"]):
                 text += " 외출하실 때 마스크를 착용하세요."
-            return Reply(f"{text} {stamp(r)}", short=f"{district} 미세먼지 {d['pm10_grade']} · PM10 {g(d['pm10'])} · PM2.5 {g(d['pm25'])}",
-                         data={"type": "air_quality", "district": district, **d}, sources=[r.citation()])
+            return cited(text, r, short=f"{district} 미세먼지 {d['pm10_grade']} · PM10 {g(d['pm10'])} · PM2.5 {g(d['pm25'])}", data={"type": "air_quality", "district": district, **d})
         by = r.data["by_district"]
         worst = max(by.items(), key=lambda kv: kv[1]["pm25"] or 0)
         c = r.data["city"]
         text = (f"서울 평균 PM10 {g(c['pm10'])}㎍/㎥, PM2.5 {g(c['pm25'])}㎍/㎥입니다. "
                 f"초미세먼지가 가장 높은 곳은 {worst[0]}({g(worst[1]['pm25'])}㎍/㎥, {worst[1]['pm25_grade']})입니다.")
-        return Reply(f"{text} {stamp(r)}", short=f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}",
-                     data={"type": "air_quality", **r.data}, sources=[r.citation()])
+        return cited(text, r, short=f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}", data={"type": "air_quality", **r.data})
 
 
 class ActionWeather(CityAction):
@@ -135,8 +125,7 @@ class ActionWeather(CityAction):
             text += f" 강수확률 {d['rain_chance']}%."
         if d.get("precipitation_mm"):
             text += f" 강수량 {g(d['precipitation_mm'])}mm."
-        return Reply(f"{text} {stamp(r)}", short=f"{where} {g(d['temp'])}℃" + (f" {sky}" if sky else ""),
-                     data={"type": "weather", "district": district, **d}, sources=[r.citation()])
+        return cited(text, r, short=f"{where} {g(d['temp'])}℃" + (f" {sky}" if sky else ""), data={"type": "weather", "district": district, **d})
 
 
 class ActionWaterQuality(CityAction):
@@ -151,8 +140,7 @@ class ActionWaterQuality(CityAction):
         via = f"(공급: {d['facility']})" if key and d.get("facility") and d["facility"] != key else ""
         text = (f"{where}{via} 수돗물은 탁도 {g(d['turbidity_ntu'])}NTU, 잔류염소 {g(d['residual_chlorine_mgl'])}mg/L, pH {g(d['ph'])}로 "
                 + ("먹는물 수질 기준에 모두 적합합니다." if ok else f"기준({WATER_LIMITS})을 벗어난 항목이 있습니다."))
-        return Reply(f"{text} {stamp(r)}", short=f"{where} 수질 {'적합' if ok else '부적합'}",
-                     data={"type": "water_quality", "key": key, "within_limits": ok, **d}, sources=[r.citation()])
+        return cited(text, r, short=f"{where} 수질 {'적합' if ok else '부적합'}", data={"type": "water_quality", "key": key, "within_limits": ok, **d})
 
 
 class ActionLivingPopulation(CityAction):
@@ -168,22 +156,17 @@ class ActionLivingPopulation(CityAction):
             if d.get("forecast"):
                 f = d["forecast"][-1]
                 text += f" {when(f['time'])}에는 '{f['congestion']}'으로 예상됩니다."
-            return Reply(f"{text} {stamp(r)}", short=f"{place} {d['congestion']} {approx(d['population_min'])}~{approx(d['population_max'])}명",
-                         data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}},
-                         sources=[r.citation()])
+            return cited(text, r, short=f"{place} {d['congestion']} {approx(d['population_min'])}~{approx(d['population_max'])}명", data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}})
         if loc:
             district = loc[1]
             r = await ctx.city.get("population", district)
             n = r.data["count"]
-            return Reply(f"{district} 생활인구는 약 {approx(n)}명입니다. {stamp(r)}", short=f"{district} 약 {approx(n)}명",
-                         data={"type": "living_population", "district": district, **r.data}, sources=[r.citation()])
+            return cited(f"{district} 생활인구는 약 {approx(n)}명입니다.", r, short=f"{district} 약 {approx(n)}명", data={"type": "living_population", "district": district, **r.data})
         r = await ctx.city.get("place", None)
         rank = {"붐빔": 3, "약간 붐빔": 2, "보통": 1, "여유": 0}
         busy = sorted(r.data.items(), key=lambda kv: (-rank.get(kv[1]["congestion"], 0), -kv[1]["population_max"]))[:3]
         text = "지금 가장 붐비는 곳은 " + ", ".join(f"{k}({v['congestion']}, 약 {approx(v['population_max'])}명)" for k, v in busy) + "입니다."
-        return Reply(f"{text} {stamp(r)}", short="붐빔: " + ", ".join(k for k, _ in busy),
-                     data={"type": "living_population", "top": [{"place": k, **{x: v[x] for x in ("congestion", "population_min", "population_max")}} for k, v in busy]},
-                     sources=[r.citation()])
+        return cited(text, r, short="붐빔: " + ", ".join(k for k, _ in busy), data={"type": "living_population", "top": [{"place": k, **{x: v[x] for x in ("congestion", "population_min", "population_max")}} for k, v in busy]})
 
 
 class ActionParkInfo(CityAction):
@@ -196,7 +179,7 @@ class ActionParkInfo(CityAction):
             closed = [k for k, v in r.data.items() if v["status"] != "정상 개방"]
             text = f"공원·둘레길 {len(r.data)}곳 중 {len(r.data) - len(closed)}곳이 정상 개방 중입니다." + \
                 (f" 일부 통제: {', '.join(closed)}." if closed else "")
-            return Reply(f"{text} {stamp(r)}", short=f"통제 {len(closed)}곳", data={"type": "parks", "parks": r.data}, sources=[r.citation()])
+            return cited(text, r, short=f"통제 {len(closed)}곳", data={"type": "parks", "parks": r.data})
         try:
             r = await ctx.city.get("park", park)
         except UnknownKey:
@@ -210,7 +193,7 @@ class ActionParkInfo(CityAction):
         text += f" 오늘 방문객 약 {approx(d['visitors_today'])}명."
         if d["notice"]:
             text += f" 안내: {d['notice']}."
-        return Reply(f"{text} {stamp(r)}", short=f"{park} {d['status']}", data={"type": "park", "park": park, **d}, sources=[r.citation()])
+        return cited(text, r, short=f"{park} {d['status']}", data={"type": "park", "park": park, **d})
 
 
 class ActionCctvView(CityAction):

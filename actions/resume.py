@@ -1,7 +1,7 @@
 """Seoul's résumé: international cooperation, rankings, awards and foreign press."""
 from __future__ import annotations
 
-from .base import CityAction, Context, Reply, stamp
+from .base import CityAction, Context, Reply, cited
 from .citydata import UnknownKey
 from .korean import josa
 
@@ -18,19 +18,17 @@ class ActionIntlCooperation(CityAction):
                 raise UnknownKey(city)
             c = cities[city]
             text = f"{city}({c['country']})는 {c['since']}년 {c['kind']} 협약을 맺었고, 협력 사업은 {', '.join(c['projects'])}입니다."
-            return Reply(f"{text} {stamp(r)}", short=f"{city} {c['kind']} {c['since']}년",
-                         data={"type": "intl", "city": city, **c}, sources=[r.citation()])
+            return cited(text, r, short=f"{city} {c['kind']} {c['since']}년", data={"type": "intl", "city": city, **c})
         if country:
             mine = {k: v for k, v in cities.items() if v["country"] == country}
             if not mine:
                 raise UnknownKey(country)
             text = f"{country}의 자매·우호도시는 " + ", ".join(f"{k}({v['kind']}, {v['since']}년)" for k, v in mine.items()) + "입니다."
-            return Reply(f"{text} {stamp(r)}", short=f"{country} {len(mine)}개 도시", data={"type": "intl", "country": country, "cities": mine},
-                         sources=[r.citation()])
+            return cited(text, r, short=f"{country} {len(mine)}개 도시", data={"type": "intl", "country": country, "cities": mine})
         sister = sum(v["kind"] == "자매도시" for v in cities.values())
         text = (f"자매도시 {sister}곳, 우호도시 {len(cities) - sister}곳과 교류하고 있습니다. 최근 정책 수출: "
                 + ", ".join(f"{e['policy']}({e['partner']}, {e['year']})" for e in sorted(exports, key=lambda e: -e["year"])[:3]) + ".")
-        return Reply(f"{text} {stamp(r)}", short=f"자매 {sister} · 우호 {len(cities) - sister}", data={"type": "intl", **r.data}, sources=[r.citation()])
+        return cited(text, r, short=f"자매 {sister} · 우호 {len(cities) - sister}", data={"type": "intl", **r.data})
 
 
 class ActionCityRanking(CityAction):
@@ -44,5 +42,4 @@ class ActionCityRanking(CityAction):
         text = f"서울은 {ranks}입니다. 최근 수상: {award['name']}({award['year']}, {award['project']})."
         if d["press"]:
             text += f" 외신: {d['press'][0]['outlet']} '{d['press'][0]['title']}'."
-        return Reply(f"{text} {stamp(r)}", short=f"{josa(d['rankings'][0]['name'], '은')} {d['rankings'][0]['rank']}위",
-                     data={"type": "ranking", **d}, sources=[r.citation()])
+        return cited(text, r, short=f"{josa(d['rankings'][0]['name'], '은')} {d['rankings'][0]['rank']}위", data={"type": "ranking", **d})
