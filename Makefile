@@ -13,6 +13,7 @@ run: install            ## set up and run the product (embedded default)
 	$(BIN)/secretary serve
 
 test: install system-deps   ## set up and run the tests
+	$(BIN)/ruff check .
 	ORT_DISABLE_TELEMETRY=1 $(BIN)/pytest
 
 bench: install          ## print benchmark figures

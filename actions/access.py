@@ -3,6 +3,7 @@
 The role arrives in the message metadata (`role`); the assistant sets it from the
 authenticated user or, until authentication lands, from the channel.
 """
+
 from __future__ import annotations
 
 import re

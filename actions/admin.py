@@ -1,4 +1,5 @@
 """Administrative status: prices, finance, public opinion, indicators, projects, pledges."""
+
 from __future__ import annotations
 
 from . import access
@@ -15,14 +16,22 @@ class ActionPriceInfo(CityAction):
         if not item:
             r = await ctx.city.get("price", None)
             up = sorted(r.data.items(), key=lambda kv: -kv[1]["week_change_pct"])[:3]
-            text = "지난주보다 많이 오른 품목은 " + ", ".join(f"{k}({v['unit']} {number(v['average'])}원, {v['week_change_pct']:+g}%)" for k, v in up) + "입니다."
+            text = (
+                "지난주보다 많이 오른 품목은 "
+                + ", ".join(f"{k}({v['unit']} {number(v['average'])}원, {v['week_change_pct']:+g}%)" for k, v in up)
+                + "입니다."
+            )
             return cited(text, r, short="상승: " + ", ".join(k for k, _ in up), data={"type": "prices", "items": r.data})
         r = await ctx.city.get("price", item)
         d = r.data
         cheapest = d["markets"][0]
-        text = (f"{item}({d['unit']}) 평균 {number(d['average'])}원으로 지난주보다 {abs(d['week_change_pct']):g}% "
-                f"{'올랐' if d['week_change_pct'] > 0 else '내렸'}습니다. 가장 싼 곳은 {cheapest['market']} {number(cheapest['price'])}원입니다.")
-        return cited(text, r, short=f"{item} {number(d['average'])}원 · 최저 {cheapest['market']}", data={"type": "price", "item": item, **d})
+        text = (
+            f"{item}({d['unit']}) 평균 {number(d['average'])}원으로 지난주보다 {abs(d['week_change_pct']):g}% "
+            f"{'올랐' if d['week_change_pct'] > 0 else '내렸'}습니다. 가장 싼 곳은 {cheapest['market']} {number(cheapest['price'])}원입니다."
+        )
+        return cited(
+            text, r, short=f"{item} {number(d['average'])}원 · 최저 {cheapest['market']}", data={"type": "price", "item": item, **d}
+        )
 
 
 class ActionFinanceStatus(CityAction):
@@ -37,8 +46,10 @@ class ActionFinanceStatus(CityAction):
         elif sector:
             text = f"{d['year']}년 {sector} 분야 예산 {won(d['budget'])}, 집행 {won(d['executed'])}으로 집행률 {g(d['execution_rate'])}%입니다."
         else:
-            text = (f"{d['year']}년 서울시 예산은 {won(d['total_budget'])}이며 집행률 {g(d['execution_rate'])}%입니다. "
-                    f"세입은 목표 대비 {g(d['revenue']['rate'])}%를 거뒀습니다.")
+            text = (
+                f"{d['year']}년 서울시 예산은 {won(d['total_budget'])}이며 집행률 {g(d['execution_rate'])}%입니다. "
+                f"세입은 목표 대비 {g(d['revenue']['rate'])}%를 거뒀습니다."
+            )
         return cited(text, r, short=f"{sector or '전체'} 집행률 {g(d['execution_rate'])}%", data={"type": "finance", "sector": sector, **d})
 
 
@@ -50,21 +61,42 @@ class ActionPublicOpinion(CityAction):
         district = ctx.mentioned("district")
         if district and not topic:
             r = await ctx.city.get("opinion", district)
-            return cited(f"{district} 오늘 접수 민원은 {number(r.data['today'])}건입니다.", r, short=f"{district} 민원 {r.data['today']}건", data={"type": "opinion", **r.data})
+            return cited(
+                f"{district} 오늘 접수 민원은 {number(r.data['today'])}건입니다.",
+                r,
+                short=f"{district} 민원 {r.data['today']}건",
+                data={"type": "opinion", **r.data},
+            )
         r = await ctx.city.get("opinion", topic)
         if not topic:
             top = sorted(r.data.items(), key=lambda kv: -kv[1]["today"])[:3]
             total = sum(v["today"] for v in r.data.values())
             text = f"오늘 민원은 모두 {number(total)}건이며, 많은 분야는 " + ", ".join(f"{k} {v['today']}건" for k, v in top) + "입니다."
-            return cited(text, r, short="민원 상위: " + ", ".join(k for k, _ in top), data={"type": "opinion", "topics": {k: {x: v[x] for x in ("today", "week", "call_120")} for k, v in r.data.items()}})
+            return cited(
+                text,
+                r,
+                short="민원 상위: " + ", ".join(k for k, _ in top),
+                data={"type": "opinion", "topics": {k: {x: v[x] for x in ("today", "week", "call_120")} for k, v in r.data.items()}},
+            )
         d = r.data
         s = d["sentiment"]
-        text = (f"{topic} 민원은 오늘 {d['today']}건, 이번 주 {number(d['week'])}건으로 지난주보다 {abs(d['week_change_pct']):g}% "
-                f"{'늘었' if d['week_change_pct'] > 0 else '줄었'}습니다. 120 다산콜 상담 {d['call_120']}건, "
-                f"온라인 언급 {number(d['online_mentions'])}건(부정 {s['negative']}%).")
+        text = (
+            f"{topic} 민원은 오늘 {d['today']}건, 이번 주 {number(d['week'])}건으로 지난주보다 {abs(d['week_change_pct']):g}% "
+            f"{'늘었' if d['week_change_pct'] > 0 else '줄었'}습니다. 120 다산콜 상담 {d['call_120']}건, "
+            f"온라인 언급 {number(d['online_mentions'])}건(부정 {s['negative']}%)."
+        )
         examples = [e["text"] if not ctx.citizen else access.redact(e["text"]) for e in d["examples"]]
-        return cited(text, r, short=f"{topic} 민원 오늘 {d['today']}건", data={"type": "opinion", "topic": topic, **{k: v for k, v in d.items() if k != "examples"},
-                           "examples": [dict(e, text=t) for e, t in zip(d["examples"], examples)]})
+        return cited(
+            text,
+            r,
+            short=f"{topic} 민원 오늘 {d['today']}건",
+            data={
+                "type": "opinion",
+                "topic": topic,
+                **{k: v for k, v in d.items() if k != "examples"},
+                "examples": [dict(e, text=t) for e, t in zip(d["examples"], examples, strict=True)],
+            },
+        )
 
 
 class ActionAdminIndicator(CityAction):
@@ -75,8 +107,11 @@ class ActionAdminIndicator(CityAction):
         if not name:
             r = await ctx.city.get("indicator", None)
             rows = {k: v for k, v in r.data.items() if v["public"] or not ctx.citizen}
-            text = f"행정 지표 {len(rows)}개를 관리하고 있습니다. 예: " + ", ".join(
-                f"{k} {g(v['value'])}{v['unit']}" for k, v in list(rows.items())[:4]) + "."
+            text = (
+                f"행정 지표 {len(rows)}개를 관리하고 있습니다. 예: "
+                + ", ".join(f"{k} {g(v['value'])}{v['unit']}" for k, v in list(rows.items())[:4])
+                + "."
+            )
             return cited(text, r, short=f"지표 {len(rows)}개", data={"type": "indicators", "indicators": rows})
         r = await ctx.city.get("indicator", name)
         d = r.data
@@ -102,8 +137,10 @@ class ActionProjectStatus(CityAction):
             return cited(text, r, short=f"핵심 사업 {len(r.data)}건", data={"type": "projects", "projects": r.data})
         r = await ctx.city.get("project", name)
         d = r.data
-        text = (f"{josa(name, '은')} {d['phase']} 단계, 공정률 {d['progress_pct']}%입니다({d['summary']}). "
-                f"사업비 {won(d['budget'])}, 기간 {d['start']}~{d['end']}, 담당 {d['department']}.")
+        text = (
+            f"{josa(name, '은')} {d['phase']} 단계, 공정률 {d['progress_pct']}%입니다({d['summary']}). "
+            f"사업비 {won(d['budget'])}, 기간 {d['start']}~{d['end']}, 담당 {d['department']}."
+        )
         if d["news"]:
             text += f" 최근 소식: {d['news'][0]['title']}({d['news'][0]['outlet']})."
         data = {"type": "project", "name": name, **d}

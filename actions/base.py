@@ -4,6 +4,7 @@ Actions are rasa-sdk `Action`s: the embedded dialogue runs them in-process, and 
 action server runs the very same classes for Rasa. Replies travel as text plus a custom
 payload (`json_message`) carrying `short` (watch), `data` (wall screen), `directives` and `sources`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -116,12 +117,16 @@ class CityAction(Action):
                 reply = await self.answer(ctx)
             except UnknownKey as exc:
                 what = exc.args[0] if exc.args and exc.args[0] else "요청하신 대상"
-                reply = Reply(f"{josa(str(what), '은')} 아직 데이터가 없는 대상입니다. 다른 지역이나 항목으로 물어봐 주세요.", short="데이터 없음")
+                reply = Reply(
+                    f"{josa(str(what), '은')} 아직 데이터가 없는 대상입니다. 다른 지역이나 항목으로 물어봐 주세요.", short="데이터 없음"
+                )
             except DataUnavailable:
                 log.exception("data unavailable in %s", self.name())
                 reply = Reply("실시간 데이터를 지금 가져오지 못했습니다. 잠시 후 다시 물어봐 주세요.", short="데이터 연결 실패")
-        dispatcher.utter_message(text=reply.text, json_message={
-            "short": reply.short or reply.text, "data": reply.data, "directives": reply.directives, "sources": reply.sources})
+        dispatcher.utter_message(
+            text=reply.text,
+            json_message={"short": reply.short or reply.text, "data": reply.data, "directives": reply.directives, "sources": reply.sources},
+        )
         return self.events(ctx, reply)
 
     def events(self, ctx: Context, reply: Reply) -> list[EventType]:
@@ -136,7 +141,20 @@ class CityAction(Action):
 
 # Intents a bare follow-up ("송파구는?") repeats for the new entity.
 FOLLOW_UP_INTENTS = {
-    "disaster_status", "traffic_status", "transit_status", "air_quality", "weather", "water_quality", "price_info",
-    "finance_status", "living_population", "public_opinion", "admin_indicator", "project_status", "pledge_status",
-    "intl_cooperation", "park_info", "cctv_view",
+    "disaster_status",
+    "traffic_status",
+    "transit_status",
+    "air_quality",
+    "weather",
+    "water_quality",
+    "price_info",
+    "finance_status",
+    "living_population",
+    "public_opinion",
+    "admin_indicator",
+    "project_status",
+    "pledge_status",
+    "intl_cooperation",
+    "park_info",
+    "cctv_view",
 }

@@ -1,4 +1,5 @@
 """Conversation: greetings, help, confirmation, follow-ups, fallback, the daily briefing, document questions."""
+
 from __future__ import annotations
 
 from typing import Any, ClassVar
@@ -29,7 +30,9 @@ class ActionGreet(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         if ctx.citizen:
-            return Reply("안녕하세요! 서울시 안내 비서입니다. 날씨, 미세먼지, 교통, 혼잡도 같은 서울 정보를 물어보세요.", short="안녕하세요!")
+            return Reply(
+                "안녕하세요! 서울시 안내 비서입니다. 날씨, 미세먼지, 교통, 혼잡도 같은 서울 정보를 물어보세요.", short="안녕하세요!"
+            )
         return Reply("네, 말씀하세요. 도시 현황, 결재, 담당자 연결을 도와드립니다.", short="말씀하세요")
 
 
@@ -55,7 +58,11 @@ class ActionHelp(CityAction):
             text = f"서울의 공개 정보를 안내해 드립니다. 재난, 교통, 지하철·버스, 미세먼지, 날씨, 수돗물, 물가, 혼잡도, 공원, 공약, 행정 지표를 물어보세요. 예: {examples('citizen')}"
         else:
             text = f"도시 현황, 행정 현황, 시민 여론, 서울 이력서, 문서 검색을 도와드립니다. 예: {examples(ctx.role)}"
-        return Reply(text, short="예: " + EXAMPLES["citizen" if ctx.citizen else ctx.role][0], data={"type": "help", "examples": EXAMPLES.get(ctx.role, [])})
+        return Reply(
+            text,
+            short="예: " + EXAMPLES["citizen" if ctx.citizen else ctx.role][0],
+            data={"type": "help", "examples": EXAMPLES.get(ctx.role, [])},
+        )
 
 
 class ActionOutOfScope(CityAction):
@@ -63,7 +70,10 @@ class ActionOutOfScope(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         role = "citizen" if ctx.citizen else ctx.role
-        return Reply(f"죄송합니다. 그 요청은 도와드릴 수 없습니다. 서울의 도시 정보를 물어봐 주세요. 예: {examples(role)}", short="도와드릴 수 없는 요청입니다")
+        return Reply(
+            f"죄송합니다. 그 요청은 도와드릴 수 없습니다. 서울의 도시 정보를 물어봐 주세요. 예: {examples(role)}",
+            short="도와드릴 수 없는 요청입니다",
+        )
 
 
 class ActionFallback(CityAction):
@@ -146,10 +156,18 @@ class ActionDailyBriefing(CityAction):
             f"민원은 {top[0]} 분야가 가장 많습니다({top[1]['today']}건).",
             f"결재 대기 {len(pending)}건" + (f", 그중 긴급 {urgent}건입니다." if urgent else "입니다."),
         ]
-        return Reply(" ".join(lines) + f" {stamp(air)}", short=f"{g(w['temp'])}℃ · 화재 {d['fire']} · 결재 {len(pending)}",
-                     data={"type": "briefing", "weather": w, "air": a, "disaster": {k: d[k] for k in ("fire", "rescue", "ems")},
-                           "approvals_pending": len(pending)},
-                     sources=[r.citation() for r in (air, weather, disaster, traffic, opinion)])
+        return Reply(
+            " ".join(lines) + f" {stamp(air)}",
+            short=f"{g(w['temp'])}℃ · 화재 {d['fire']} · 결재 {len(pending)}",
+            data={
+                "type": "briefing",
+                "weather": w,
+                "air": a,
+                "disaster": {k: d[k] for k in ("fire", "rescue", "ems")},
+                "approvals_pending": len(pending),
+            },
+            sources=[r.citation() for r in (air, weather, disaster, traffic, opinion)],
+        )
 
 
 class ActionKnowledgeQuestion(CityAction):
@@ -161,10 +179,25 @@ class ActionKnowledgeQuestion(CityAction):
         question = ctx.tracker.latest_message.get("text", "")
         lead, hits = knowledge.answer(question, public_only=ctx.citizen)
         if lead is None:
-            return Reply("보유한 문서에서 이 질문의 답을 찾지 못했습니다. 질문을 바꿔서 다시 물어봐 주세요.", short="문서에 답이 없습니다",
-                         data={"type": "knowledge", "passages": []})
+            return Reply(
+                "보유한 문서에서 이 질문의 답을 찾지 못했습니다. 질문을 바꿔서 다시 물어봐 주세요.",
+                short="문서에 답이 없습니다",
+                data={"type": "knowledge", "passages": []},
+            )
         cites = "; ".join(f"{h['title']} · {h['section']}" for h in hits)
-        return Reply(f"문서에 따르면, {lead} (출처: {cites})", short=lead,
-                     data={"type": "knowledge", "passages": hits},
-                     sources=[{"kind": "document", "title": h["title"], "section": h["section"], "source": h["source"],
-                               "score": h["score"], "quote": h["text"]} for h in hits])
+        return Reply(
+            f"문서에 따르면, {lead} (출처: {cites})",
+            short=lead,
+            data={"type": "knowledge", "passages": hits},
+            sources=[
+                {
+                    "kind": "document",
+                    "title": h["title"],
+                    "section": h["section"],
+                    "source": h["source"],
+                    "score": h["score"],
+                    "quote": h["text"],
+                }
+                for h in hits
+            ],
+        )

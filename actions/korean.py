@@ -1,4 +1,5 @@
 """Korean wording helpers: particles that follow the last sound, numbers in 만/억/조, times."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +7,14 @@ from datetime import datetime
 # Final consonant index of the reading of each digit (0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔).
 _DIGIT_BATCHIM = {"0": 21, "1": 8, "3": 16, "6": 1, "7": 8, "8": 8}
 _RIEUL = 8
-_PAIRS = {"은": ("은", "는"), "이": ("이", "가"), "을": ("을", "를"), "과": ("과", "와"), "으로": ("으로", "로"), "이에요": ("이에요", "예요")}
+_PAIRS = {
+    "은": ("은", "는"),
+    "이": ("이", "가"),
+    "을": ("을", "를"),
+    "과": ("과", "와"),
+    "으로": ("으로", "로"),
+    "이에요": ("이에요", "예요"),
+}
 
 
 def _batchim(word: str) -> int:

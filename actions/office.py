@@ -1,4 +1,5 @@
 """The mayor's office: wall-screen navigation, approvals and video calls (side effects ask first)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,8 +10,15 @@ from .base import CityAction, Context, Reply
 from .citydata import UnknownKey
 from .korean import josa, when
 
-SCREENS = {"main": "메인 화면", "city_status": "도시 현황", "admin_status": "행정 현황", "public_opinion": "시민 여론",
-           "seoul_resume": "서울 이력서", "reading_room": "디지털 자료실", "back": "이전 화면"}
+SCREENS = {
+    "main": "메인 화면",
+    "city_status": "도시 현황",
+    "admin_status": "행정 현황",
+    "public_opinion": "시민 여론",
+    "seoul_resume": "서울 이력서",
+    "reading_room": "디지털 자료실",
+    "back": "이전 화면",
+}
 
 
 def storage():
@@ -28,7 +36,9 @@ class ActionNavigate(CityAction):
             p = (await ctx.city.get("project", project)).data
             target = {"kind": "project", "name": project, "id": p["id"], "path": p["screen"]}
             directive = {"type": "navigate", "screen": "project", "target": target}
-            return Reply(f"{josa(project, '으로')} 이동합니다.", short=f"→ {project}", directives=[directive], data={"type": "navigate", **directive})
+            return Reply(
+                f"{josa(project, '으로')} 이동합니다.", short=f"→ {project}", directives=[directive], data={"type": "navigate", **directive}
+            )
         if screen := ctx.mentioned("screen"):
             label = SCREENS[screen]
             directive = {"type": "navigate", "screen": screen}
@@ -40,9 +50,16 @@ class ActionNavigate(CityAction):
             if kind == "place":
                 target["code"] = (await ctx.city.get("place", name)).data.get("code")
             directive = {"type": "navigate", "screen": "map", "target": target}
-            return Reply(f"지도에서 {josa(name, '을')} 보여드립니다.", short=f"→ {name}", directives=[directive], data={"type": "navigate", **directive})
-        return Reply("어느 화면으로 이동할까요? 도시 현황, 행정 현황, 시민 여론, 서울 이력서, 디지털 자료실 또는 사업 이름을 말씀해 주세요.",
-                     short="어느 화면인가요?")
+            return Reply(
+                f"지도에서 {josa(name, '을')} 보여드립니다.",
+                short=f"→ {name}",
+                directives=[directive],
+                data={"type": "navigate", **directive},
+            )
+        return Reply(
+            "어느 화면으로 이동할까요? 도시 현황, 행정 현황, 시민 여론, 서울 이력서, 디지털 자료실 또는 사업 이름을 말씀해 주세요.",
+            short="어느 화면인가요?",
+        )
 
 
 class ActionApprovalList(CityAction):
@@ -52,12 +69,23 @@ class ActionApprovalList(CityAction):
     async def answer(self, ctx: Context) -> Reply:
         pending = await storage().pending_approvals()
         if not pending:
-            return Reply("결재 대기 문서가 없습니다.", short="결재 대기 없음", data={"type": "approvals", "items": []},
-                         events=[SlotSet("listed_approvals", [])])
-        lines = [f"{i}. {'[긴급] ' if a['urgent'] else ''}{a['title']}({a['department']}, {when(a['submitted_at'])})" for i, a in enumerate(pending, 1)]
+            return Reply(
+                "결재 대기 문서가 없습니다.",
+                short="결재 대기 없음",
+                data={"type": "approvals", "items": []},
+                events=[SlotSet("listed_approvals", [])],
+            )
+        lines = [
+            f"{i}. {'[긴급] ' if a['urgent'] else ''}{a['title']}({a['department']}, {when(a['submitted_at'])})"
+            for i, a in enumerate(pending, 1)
+        ]
         text = f"결재 대기 {len(pending)}건입니다. " + " ".join(lines)
-        return Reply(text, short=f"결재 대기 {len(pending)}건", data={"type": "approvals", "items": pending},
-                     events=[SlotSet("listed_approvals", [a["id"] for a in pending])])
+        return Reply(
+            text,
+            short=f"결재 대기 {len(pending)}건",
+            data={"type": "approvals", "items": pending},
+            events=[SlotSet("listed_approvals", [a["id"] for a in pending])],
+        )
 
 
 class ActionApprovalDecide(CityAction):
@@ -88,9 +116,13 @@ class ActionApprovalDecide(CityAction):
             return Reply(f"「{doc['title']}」 문서를 승인할까요, 반려할까요?", short="승인/반려?")
         verb = "승인" if decision == "approve" else "반려"
         pending = {"type": "approval", "approval_id": doc["id"], "decision": decision, "title": doc["title"]}
-        return Reply(f"「{doc['title']}」({doc['department']}) 문서를 {verb}할까요?", short=f"{number}번 {verb}할까요?",
-                     data={"type": "approval_confirm", "document": doc, "decision": decision},
-                     events=[SlotSet("pending_action", pending)], keeps_pending=True)
+        return Reply(
+            f"「{doc['title']}」({doc['department']}) 문서를 {verb}할까요?",
+            short=f"{number}번 {verb}할까요?",
+            data={"type": "approval_confirm", "document": doc, "decision": decision},
+            events=[SlotSet("pending_action", pending)],
+            keeps_pending=True,
+        )
 
 
 OFFICER_FIELDS = ("id", "name", "title", "department")
@@ -117,12 +149,19 @@ class ActionCallOfficer(CityAction):
         if not match:
             who = person or dept or district or topic
             if who:
-                return Reply(f"{josa(str(who), '과')} 연결할 담당자를 찾지 못했습니다. 부서 이름으로 다시 말씀해 주세요.", short="담당자 없음")
+                return Reply(
+                    f"{josa(str(who), '과')} 연결할 담당자를 찾지 못했습니다. 부서 이름으로 다시 말씀해 주세요.", short="담당자 없음"
+                )
             return Reply("어느 부서 담당자를 연결할까요? 예: '재난안전과장 연결해줘'", short="어느 부서인가요?")
         officer = {k: match[0][k] for k in OFFICER_FIELDS}
         pending = {"type": "call", "officer": officer}
-        return Reply(f"{officer_label(officer)}에게 영상통화를 걸까요?", short=f"{officer['name']} {officer['title']} 연결할까요?",
-                     data={"type": "call_confirm", "officer": officer}, events=[SlotSet("pending_action", pending)], keeps_pending=True)
+        return Reply(
+            f"{officer_label(officer)}에게 영상통화를 걸까요?",
+            short=f"{officer['name']} {officer['title']} 연결할까요?",
+            data={"type": "call_confirm", "officer": officer},
+            events=[SlotSet("pending_action", pending)],
+            keeps_pending=True,
+        )
 
 
 class ActionEndCall(CityAction):
@@ -133,8 +172,12 @@ class ActionEndCall(CityAction):
         ended = await storage().end_calls(ctx.tracker.sender_id)
         if not ended:
             return Reply("진행 중인 통화가 없습니다.", short="통화 없음")
-        return Reply("통화를 종료했습니다.", short="통화 종료", directives=[{"type": "call.end", "call_ids": ended}],
-                     events=[SlotSet("active_call", None)])
+        return Reply(
+            "통화를 종료했습니다.",
+            short="통화 종료",
+            directives=[{"type": "call.end", "call_ids": ended}],
+            events=[SlotSet("active_call", None)],
+        )
 
 
 async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
@@ -148,15 +191,22 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
         verb = "승인" if pending["decision"] == "approve" else "반려"
         if doc is None or doc["status"] != ("approved" if pending["decision"] == "approve" else "rejected"):
             return Reply("문서 상태가 바뀌어 처리하지 못했습니다. 결재 목록을 다시 확인해 주세요.", short="처리 실패")
-        return Reply(f"「{doc['title']}」 문서를 {verb}했습니다.", short=f"{verb} 완료",
-                     data={"type": "approval_decided", "document": doc},
-                     directives=[{"type": "approval.decided", "approval_id": doc["id"], "status": doc["status"]}],
-                     events=[SlotSet("listed_approvals", None)])
+        return Reply(
+            f"「{doc['title']}」 문서를 {verb}했습니다.",
+            short=f"{verb} 완료",
+            data={"type": "approval_decided", "document": doc},
+            directives=[{"type": "approval.decided", "approval_id": doc["id"], "status": doc["status"]}],
+            events=[SlotSet("listed_approvals", None)],
+        )
     if pending.get("type") == "call":
         if not access.can(ctx.role, "call"):
             return Reply(access.refusal(ctx.role), short="권한 없음")
         call = await storage().start_call(ctx.tracker.sender_id, pending["officer"])
-        return Reply(f"{officer_label(pending['officer'])}에게 영상통화를 연결합니다.", short="연결 중",
-                     data={"type": "call", **call}, directives=[{"type": "call.start", "call_id": call["id"], "officer": pending["officer"]}],
-                     events=[SlotSet("active_call", call["id"])])
+        return Reply(
+            f"{officer_label(pending['officer'])}에게 영상통화를 연결합니다.",
+            short="연결 중",
+            data={"type": "call", **call},
+            directives=[{"type": "call.start", "call_id": call["id"], "officer": pending["officer"]}],
+            events=[SlotSet("active_call", call["id"])],
+        )
     return Reply("확인할 작업이 없습니다. 무엇을 도와드릴까요?", short="확인할 작업 없음")

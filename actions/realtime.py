@@ -1,4 +1,5 @@
 """Real-time city status: disasters, traffic, transit, air, weather, water, living population, parks, CCTV."""
+
 from __future__ import annotations
 
 from .base import CityAction, Context, Reply, cited, stamp
@@ -29,9 +30,12 @@ class ActionDisasterStatus(CityAction):
         if alerts.data:
             a = max(alerts.data, key=lambda x: x["created_at"])
             text += f" 최근 재난문자({when(a['created_at'])}, {a['level']}): {a['message']}"
-        return Reply(f"{text} {stamp(r)}", short=f"{where} 화재 {d['fire']}·구조 {d['rescue']}·구급 {d['ems']}",
-                     data={"type": "disaster", "district": district, **d, "alerts": alerts.data},
-                     sources=[r.citation(), alerts.citation()])
+        return Reply(
+            f"{text} {stamp(r)}",
+            short=f"{where} 화재 {d['fire']}·구조 {d['rescue']}·구급 {d['ems']}",
+            data={"type": "disaster", "district": district, **d, "alerts": alerts.data},
+            sources=[r.citation(), alerts.citation()],
+        )
 
 
 class ActionTrafficStatus(CityAction):
@@ -50,7 +54,9 @@ class ActionTrafficStatus(CityAction):
         if district:
             d = r.data
             text = f"{district} 도로 평균 {g(d['avg_speed_kmh'])}km/h, {d['index']}입니다."
-            return cited(text, r, short=f"{district} {d['index']} {g(d['avg_speed_kmh'])}km/h", data={"type": "traffic", "district": district, **d})
+            return cited(
+                text, r, short=f"{district} {d['index']} {g(d['avg_speed_kmh'])}km/h", data={"type": "traffic", "district": district, **d}
+            )
         slow = sorted(r.data["by_district"].items(), key=lambda kv: kv[1]["avg_speed_kmh"])[:3]
         text = f"서울 도심 평균 {g(r.data['city']['avg_speed_kmh'])}km/h입니다."
         if slow:
@@ -66,27 +72,52 @@ class ActionTransitStatus(CityAction):
             r = await ctx.city.get("bus", str(bus))
             d = r.data
             arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])
-            return cited(f"{bus}번 버스 {d['stop']} 정류소 도착 예정: {arr}.", r, short=f"{bus}번 {d['arrivals'][0]['message']}", data={"type": "bus", "route": bus, **d})
+            return cited(
+                f"{bus}번 버스 {d['stop']} 정류소 도착 예정: {arr}.",
+                r,
+                short=f"{bus}번 {d['arrivals'][0]['message']}",
+                data={"type": "bus", "route": bus, **d},
+            )
         if station := ctx.mentioned("station") or (ctx.value("station") if not ctx.mentioned("subway_line") else None):
             r = await ctx.city.get("station", station)
             arrivals = r.data["arrivals"]
             line = ctx.mentioned("subway_line")
             shown = [a for a in arrivals if not line or a["line"] == line] or arrivals
             if not shown:
-                return cited(f"{station}에 지금 도착 예정인 열차가 없습니다.", r, short=f"{station} 도착 열차 없음", data={"type": "station", "station": station, **r.data})
+                return cited(
+                    f"{station}에 지금 도착 예정인 열차가 없습니다.",
+                    r,
+                    short=f"{station} 도착 열차 없음",
+                    data={"type": "station", "station": station, **r.data},
+                )
             text = f"{station} " + ", ".join(f"{a['line']} {a['direction']} {a['destination']} {a['message']}" for a in shown[:4])
-            return cited(f"{text}.", r, short=f"{station} {shown[0]['line']} {shown[0]['message']}", data={"type": "station", "station": station, **r.data})
+            return cited(
+                f"{text}.",
+                r,
+                short=f"{station} {shown[0]['line']} {shown[0]['message']}",
+                data={"type": "station", "station": station, **r.data},
+            )
         if line := ctx.mentioned("subway_line"):
             r = await ctx.city.get("line", line)
             d = r.data
-            text = f"{line} {d['status']}" + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "") + \
-                f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
+            text = (
+                f"{line} {d['status']}"
+                + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "")
+                + f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
+            )
             return cited(text, r, short=f"{line} {d['status']}", data={"type": "subway_line", "line": line, **d})
         r = await ctx.city.get("line", None)
         delayed = [(k, v) for k, v in r.data.items() if v["delay_min"]]
-        text = "지하철 전 노선 정상 운행 중입니다." if not delayed else \
-            "지연 노선: " + ", ".join(f"{k} 약 {v['delay_min']}분({v['reason']})" for k, v in delayed) + ". 나머지 노선은 정상 운행 중입니다."
-        return cited(text, r, short=f"지연 {len(delayed)}개 노선" if delayed else "지하철 정상 운행", data={"type": "subway_lines", "lines": r.data})
+        text = (
+            "지하철 전 노선 정상 운행 중입니다."
+            if not delayed
+            else "지연 노선: "
+            + ", ".join(f"{k} 약 {v['delay_min']}분({v['reason']})" for k, v in delayed)
+            + ". 나머지 노선은 정상 운행 중입니다."
+        )
+        return cited(
+            text, r, short=f"지연 {len(delayed)}개 노선" if delayed else "지하철 정상 운행", data={"type": "subway_lines", "lines": r.data}
+        )
 
 
 class ActionAirQuality(CityAction):
@@ -97,16 +128,25 @@ class ActionAirQuality(CityAction):
         r = await ctx.city.get("air", district)
         if district:
             d = r.data
-            text = (f"{district} 미세먼지 {d['pm10_grade']}(PM10 {g(d['pm10'])}㎍/㎥), 초미세먼지 {d['pm25_grade']}(PM2.5 {g(d['pm25'])}㎍/㎥)입니다."
-                    f" 오존 {g(d['o3'])}ppm.")
+            text = (
+                f"{district} 미세먼지 {d['pm10_grade']}(PM10 {g(d['pm10'])}㎍/㎥), 초미세먼지 {d['pm25_grade']}(PM2.5 {g(d['pm25'])}㎍/㎥)입니다."
+                f" 오존 {g(d['o3'])}ppm."
+            )
             if "나쁨" in (d["pm10_grade"] + d["pm25_grade"]):
                 text += " 외출하실 때 마스크를 착용하세요."
-            return cited(text, r, short=f"{district} 미세먼지 {d['pm10_grade']} · PM10 {g(d['pm10'])} · PM2.5 {g(d['pm25'])}", data={"type": "air_quality", "district": district, **d})
+            return cited(
+                text,
+                r,
+                short=f"{district} 미세먼지 {d['pm10_grade']} · PM10 {g(d['pm10'])} · PM2.5 {g(d['pm25'])}",
+                data={"type": "air_quality", "district": district, **d},
+            )
         by = r.data["by_district"]
         worst = max(by.items(), key=lambda kv: kv[1]["pm25"] or 0)
         c = r.data["city"]
-        text = (f"서울 평균 PM10 {g(c['pm10'])}㎍/㎥, PM2.5 {g(c['pm25'])}㎍/㎥입니다. "
-                f"초미세먼지가 가장 높은 곳은 {worst[0]}({g(worst[1]['pm25'])}㎍/㎥, {worst[1]['pm25_grade']})입니다.")
+        text = (
+            f"서울 평균 PM10 {g(c['pm10'])}㎍/㎥, PM2.5 {g(c['pm25'])}㎍/㎥입니다. "
+            f"초미세먼지가 가장 높은 곳은 {worst[0]}({g(worst[1]['pm25'])}㎍/㎥, {worst[1]['pm25_grade']})입니다."
+        )
         return cited(text, r, short=f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}", data={"type": "air_quality", **r.data})
 
 
@@ -119,13 +159,18 @@ class ActionWeather(CityAction):
         d = r.data if district else r.data["city"]
         where = district or "서울"
         sky = d.get("sky") or ("비" if d.get("precipitation_type") not in (None, "없음") else None)
-        text = f"{where} 현재 {g(d['temp'])}℃" + (f", {sky}" if sky else "") + \
-            f"입니다. 최고 {g(d['max_temp'])}℃, 최저 {g(d['min_temp'])}℃, 습도 {g(d['humidity'])}%."
+        text = (
+            f"{where} 현재 {g(d['temp'])}℃"
+            + (f", {sky}" if sky else "")
+            + f"입니다. 최고 {g(d['max_temp'])}℃, 최저 {g(d['min_temp'])}℃, 습도 {g(d['humidity'])}%."
+        )
         if d.get("rain_chance") is not None:
             text += f" 강수확률 {d['rain_chance']}%."
         if d.get("precipitation_mm"):
             text += f" 강수량 {g(d['precipitation_mm'])}mm."
-        return cited(text, r, short=f"{where} {g(d['temp'])}℃" + (f" {sky}" if sky else ""), data={"type": "weather", "district": district, **d})
+        return cited(
+            text, r, short=f"{where} {g(d['temp'])}℃" + (f" {sky}" if sky else ""), data={"type": "weather", "district": district, **d}
+        )
 
 
 class ActionWaterQuality(CityAction):
@@ -138,9 +183,16 @@ class ActionWaterQuality(CityAction):
         ok = d["turbidity_ntu"] <= 0.5 and 0.1 <= d["residual_chlorine_mgl"] <= 4.0 and 5.8 <= d["ph"] <= 8.5
         where = key or "서울 아리수 전체"
         via = f"(공급: {d['facility']})" if key and d.get("facility") and d["facility"] != key else ""
-        text = (f"{where}{via} 수돗물은 탁도 {g(d['turbidity_ntu'])}NTU, 잔류염소 {g(d['residual_chlorine_mgl'])}mg/L, pH {g(d['ph'])}로 "
-                + ("먹는물 수질 기준에 모두 적합합니다." if ok else f"기준({WATER_LIMITS})을 벗어난 항목이 있습니다."))
-        return cited(text, r, short=f"{where} 수질 {'적합' if ok else '부적합'}", data={"type": "water_quality", "key": key, "within_limits": ok, **d})
+        text = (
+            f"{where}{via} 수돗물은 탁도 {g(d['turbidity_ntu'])}NTU, 잔류염소 {g(d['residual_chlorine_mgl'])}mg/L, pH {g(d['ph'])}로 "
+            + ("먹는물 수질 기준에 모두 적합합니다." if ok else f"기준({WATER_LIMITS})을 벗어난 항목이 있습니다.")
+        )
+        return cited(
+            text,
+            r,
+            short=f"{where} 수질 {'적합' if ok else '부적합'}",
+            data={"type": "water_quality", "key": key, "within_limits": ok, **d},
+        )
 
 
 class ActionLivingPopulation(CityAction):
@@ -156,17 +208,37 @@ class ActionLivingPopulation(CityAction):
             if d.get("forecast"):
                 f = d["forecast"][-1]
                 text += f" {when(f['time'])}에는 '{f['congestion']}'으로 예상됩니다."
-            return cited(text, r, short=f"{place} {d['congestion']} {approx(d['population_min'])}~{approx(d['population_max'])}명", data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}})
+            return cited(
+                text,
+                r,
+                short=f"{place} {d['congestion']} {approx(d['population_min'])}~{approx(d['population_max'])}명",
+                data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}},
+            )
         if loc:
             district = loc[1]
             r = await ctx.city.get("population", district)
             n = r.data["count"]
-            return cited(f"{district} 생활인구는 약 {approx(n)}명입니다.", r, short=f"{district} 약 {approx(n)}명", data={"type": "living_population", "district": district, **r.data})
+            return cited(
+                f"{district} 생활인구는 약 {approx(n)}명입니다.",
+                r,
+                short=f"{district} 약 {approx(n)}명",
+                data={"type": "living_population", "district": district, **r.data},
+            )
         r = await ctx.city.get("place", None)
         rank = {"붐빔": 3, "약간 붐빔": 2, "보통": 1, "여유": 0}
         busy = sorted(r.data.items(), key=lambda kv: (-rank.get(kv[1]["congestion"], 0), -kv[1]["population_max"]))[:3]
-        text = "지금 가장 붐비는 곳은 " + ", ".join(f"{k}({v['congestion']}, 약 {approx(v['population_max'])}명)" for k, v in busy) + "입니다."
-        return cited(text, r, short="붐빔: " + ", ".join(k for k, _ in busy), data={"type": "living_population", "top": [{"place": k, **{x: v[x] for x in ("congestion", "population_min", "population_max")}} for k, v in busy]})
+        text = (
+            "지금 가장 붐비는 곳은 " + ", ".join(f"{k}({v['congestion']}, 약 {approx(v['population_max'])}명)" for k, v in busy) + "입니다."
+        )
+        return cited(
+            text,
+            r,
+            short="붐빔: " + ", ".join(k for k, _ in busy),
+            data={
+                "type": "living_population",
+                "top": [{"place": k, **{x: v[x] for x in ("congestion", "population_min", "population_max")}} for k, v in busy],
+            },
+        )
 
 
 class ActionParkInfo(CityAction):
@@ -177,8 +249,9 @@ class ActionParkInfo(CityAction):
         if not park:
             r = await ctx.city.get("park", None)
             closed = [k for k, v in r.data.items() if v["status"] != "정상 개방"]
-            text = f"공원·둘레길 {len(r.data)}곳 중 {len(r.data) - len(closed)}곳이 정상 개방 중입니다." + \
-                (f" 일부 통제: {', '.join(closed)}." if closed else "")
+            text = f"공원·둘레길 {len(r.data)}곳 중 {len(r.data) - len(closed)}곳이 정상 개방 중입니다." + (
+                f" 일부 통제: {', '.join(closed)}." if closed else ""
+            )
             return cited(text, r, short=f"통제 {len(closed)}곳", data={"type": "parks", "parks": r.data})
         try:
             r = await ctx.city.get("park", park)
@@ -213,6 +286,10 @@ class ActionCctvView(CityAction):
             feeds = r.data.get("cctv", [])
         if not feeds:
             raise UnknownKey(f"{value} CCTV")
-        return Reply(f"{value} CCTV {len(feeds)}대를 화면에 띄웁니다.", short=f"{value} CCTV {len(feeds)}대",
-                     data={"type": "cctv", "target": value, "feeds": feeds},
-                     directives=[{"type": "cctv", "target": value, "feeds": feeds}], sources=[r.citation()])
+        return Reply(
+            f"{value} CCTV {len(feeds)}대를 화면에 띄웁니다.",
+            short=f"{value} CCTV {len(feeds)}대",
+            data={"type": "cctv", "target": value, "feeds": feeds},
+            directives=[{"type": "cctv", "target": value, "feeds": feeds}],
+            sources=[r.citation()],
+        )

@@ -1,4 +1,5 @@
 """Seoul's résumé: international cooperation, rankings, awards and foreign press."""
+
 from __future__ import annotations
 
 from .base import CityAction, Context, Reply, cited
@@ -26,8 +27,11 @@ class ActionIntlCooperation(CityAction):
             text = f"{country}의 자매·우호도시는 " + ", ".join(f"{k}({v['kind']}, {v['since']}년)" for k, v in mine.items()) + "입니다."
             return cited(text, r, short=f"{country} {len(mine)}개 도시", data={"type": "intl", "country": country, "cities": mine})
         sister = sum(v["kind"] == "자매도시" for v in cities.values())
-        text = (f"자매도시 {sister}곳, 우호도시 {len(cities) - sister}곳과 교류하고 있습니다. 최근 정책 수출: "
-                + ", ".join(f"{e['policy']}({e['partner']}, {e['year']})" for e in sorted(exports, key=lambda e: -e["year"])[:3]) + ".")
+        text = (
+            f"자매도시 {sister}곳, 우호도시 {len(cities) - sister}곳과 교류하고 있습니다. 최근 정책 수출: "
+            + ", ".join(f"{e['policy']}({e['partner']}, {e['year']})" for e in sorted(exports, key=lambda e: -e["year"])[:3])
+            + "."
+        )
         return cited(text, r, short=f"자매 {sister} · 우호 {len(cities) - sister}", data={"type": "intl", **r.data})
 
 

@@ -2,6 +2,7 @@
 
 Kept light on import: actions in a rasa-sdk action server import settings and storage from here.
 """
+
 from .config import Settings, get_settings
 from .storage import Storage, get_storage
 

@@ -1,9 +1,11 @@
 """The FastAPI application: chat, Rasa-compatible NLU and REST channel, health, metrics, WebSocket."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import PlainTextResponse
@@ -36,8 +38,12 @@ def create_app() -> FastAPI:
         yield
         await app.state.secretary.close()
 
-    app = FastAPI(title="Seoul Voice Secretary", version="0.1.0", lifespan=lifespan,
-                  description="Korean voice secretary for the Smart City Platform. Errors carry a Korean `message` for people.")
+    app = FastAPI(
+        title="Seoul Voice Secretary",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Korean voice secretary for the Smart City Platform. Errors carry a Korean `message` for people.",
+    )
     app.add_middleware(BodyLimit)
     errors.install(app)
 
@@ -102,7 +108,9 @@ def create_app() -> FastAPI:
                     break
                 raw = msg.get("text")
                 if raw is None:
-                    await websocket.send_json(ws_error("unsupported_frame", "지원하지 않는 형식의 메시지입니다.", "binary frames are not accepted here"))
+                    await websocket.send_json(
+                        ws_error("unsupported_frame", "지원하지 않는 형식의 메시지입니다.", "binary frames are not accepted here")
+                    )
                     continue
                 if len(raw.encode()) > MAX_WS_FRAME:
                     await websocket.close(code=1009, reason="frame too large")

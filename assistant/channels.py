@@ -1,4 +1,5 @@
 """Channels: who is speaking (role) and how much the reply says (shape)."""
+
 from __future__ import annotations
 
 from typing import Any, Literal

@@ -1,4 +1,5 @@
 """`secretary`: serve | ask | parse | train | bench."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +9,6 @@ import runpy
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -26,8 +26,10 @@ def _channel(value: str) -> str:
 
 
 @app.command()
-def serve(host: Optional[str] = typer.Option(None, help="default: SECRETARY_HOST or 127.0.0.1"),
-          port: Optional[int] = typer.Option(None, help="default: SECRETARY_PORT or 8000")) -> None:
+def serve(
+    host: str | None = typer.Option(None, help="default: SECRETARY_HOST or 127.0.0.1"),
+    port: int | None = typer.Option(None, help="default: SECRETARY_PORT or 8000"),
+) -> None:
     """Run the server (embedded NLU, SQLite and sample data unless configured otherwise)."""
     import uvicorn
 
@@ -37,8 +39,12 @@ def serve(host: Optional[str] = typer.Option(None, help="default: SECRETARY_HOST
 
 
 @app.command()
-def ask(text: str, channel: str = typer.Option("wall", callback=_channel), session: Optional[str] = typer.Option(None),
-        as_json: bool = typer.Option(False, "--json", help="print the whole reply as JSON")) -> None:
+def ask(
+    text: str,
+    channel: str = typer.Option("wall", callback=_channel),
+    session: str | None = typer.Option(None),
+    as_json: bool = typer.Option(False, "--json", help="print the whole reply as JSON"),
+) -> None:
     """Ask one question in-process, as the server would answer it."""
     from .service import Secretary
 
@@ -54,8 +60,10 @@ def ask(text: str, channel: str = typer.Option("wall", callback=_channel), sessi
 
 
 @app.command()
-def parse(text: str = typer.Argument(..., help="a sentence, or - to read one per line from stdin"),
-          as_json: bool = typer.Option(False, "--json", help="one Rasa /model/parse JSON object per line")) -> None:
+def parse(
+    text: str = typer.Argument(..., help="a sentence, or - to read one per line from stdin"),
+    as_json: bool = typer.Option(False, "--json", help="one Rasa /model/parse JSON object per line"),
+) -> None:
     """Intent and entities of TEXT (or of every stdin line with -)."""
     from nlu import load_or_train
 

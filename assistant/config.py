@@ -1,4 +1,5 @@
 """Settings from the environment (SECRETARY_*, plus the city's own variable names)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -23,10 +24,17 @@ class Settings(BaseSettings):
     session_ttl_hours: int = 12
 
     seoul_openapi_key: str | None = Field(default=None, validation_alias=AliasChoices("SEOUL_OPENAPI_KEY", "SECRETARY_SEOUL_OPENAPI_KEY"))
-    seoul_openapi_url: str = Field(default="http://openapi.seoul.go.kr:8088", validation_alias=AliasChoices("SEOUL_OPENAPI_URL", "SECRETARY_SEOUL_OPENAPI_URL"))
-    seoul_subway_url: str = Field(default="http://swopenapi.seoul.go.kr/api/subway", validation_alias=AliasChoices("SEOUL_SUBWAY_URL", "SECRETARY_SEOUL_SUBWAY_URL"))
+    seoul_openapi_url: str = Field(
+        default="http://openapi.seoul.go.kr:8088", validation_alias=AliasChoices("SEOUL_OPENAPI_URL", "SECRETARY_SEOUL_OPENAPI_URL")
+    )
+    seoul_subway_url: str = Field(
+        default="http://swopenapi.seoul.go.kr/api/subway", validation_alias=AliasChoices("SEOUL_SUBWAY_URL", "SECRETARY_SEOUL_SUBWAY_URL")
+    )
     safetydata_key: str | None = Field(default=None, validation_alias=AliasChoices("SAFETYDATA_SERVICE_KEY", "SECRETARY_SAFETYDATA_KEY"))
-    safetydata_url: str = Field(default="https://www.safetydata.go.kr/V2/api/DSSP-IF-00247", validation_alias=AliasChoices("SAFETYDATA_URL", "SECRETARY_SAFETYDATA_URL"))
+    safetydata_url: str = Field(
+        default="https://www.safetydata.go.kr/V2/api/DSSP-IF-00247",
+        validation_alias=AliasChoices("SAFETYDATA_URL", "SECRETARY_SAFETYDATA_URL"),
+    )
     openapi_timeout_s: float = 5.0
     realtime_ttl_s: float = 10.0
 

@@ -3,6 +3,7 @@
 One turn: parse -> fill entity slots -> pick the action the rules name for the intent ->
 run it with a rasa-sdk Tracker -> apply its SlotSet events -> persist -> shape for the channel.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Every rejected request answers {"error": {code, message (Korean), message_en}} with its status."""
+
 from __future__ import annotations
 
 import logging
@@ -58,8 +59,10 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 400:  # FastAPI could not decode the body
             return error_response("invalid_json")
         ERRORS.labels(str(exc.status_code)).inc()
-        return JSONResponse({"error": {"code": str(exc.status_code), "message": "요청을 처리할 수 없습니다.", "message_en": str(exc.detail)}},
-                            status_code=exc.status_code)
+        return JSONResponse(
+            {"error": {"code": str(exc.status_code), "message": "요청을 처리할 수 없습니다.", "message_en": str(exc.detail)}},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,5 @@
 """Fan-out of screen directives to connected wall screens (in-process; Redis pub/sub when distributed)."""
+
 from __future__ import annotations
 
 import asyncio

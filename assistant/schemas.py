@@ -1,4 +1,5 @@
 """Request and response models at the HTTP edge, with the Korean messages a person sees on bad input."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,10 +18,16 @@ ERRORS: dict[str, tuple[int, str, str]] = {
     "body_too_large": (413, "요청이 너무 큽니다.", "The request body is too large."),
     "text_empty": (422, "문장을 입력해 주세요.", "text is empty."),
     "text_too_long": (422, "문장이 너무 깁니다. {limit}자 이하로 입력해 주세요.", "text is longer than {limit} characters."),
-    "invalid_channel": (422, "알 수 없는 채널입니다. wall, tablet, watch, public, kiosk 중 하나를 쓰세요.",
-                        "Unknown channel; use wall, tablet, watch, public or kiosk."),
-    "invalid_session_id": (422, "세션 ID 형식이 올바르지 않습니다(영문·숫자와 _ . : - 로 64자 이하).",
-                           "session_id must be 1-64 letters, digits or _ . : -"),
+    "invalid_channel": (
+        422,
+        "알 수 없는 채널입니다. wall, tablet, watch, public, kiosk 중 하나를 쓰세요.",
+        "Unknown channel; use wall, tablet, watch, public or kiosk.",
+    ),
+    "invalid_session_id": (
+        422,
+        "세션 ID 형식이 올바르지 않습니다(영문·숫자와 _ . : - 로 64자 이하).",
+        "session_id must be 1-64 letters, digits or _ . : -",
+    ),
     "missing_field": (422, "필수 항목이 빠졌습니다: {field}", "Missing field: {field}"),
     "invalid_field": (422, "항목 값이 올바르지 않습니다: {field}", "Invalid value for {field}"),
     "not_found": (404, "요청하신 주소가 없습니다.", "Not found."),

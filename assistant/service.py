@@ -1,4 +1,5 @@
 """The secretary as one object: NLU, dialogue, storage, screen hub. Used by the API, the WebSocket and the CLI."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,7 +32,7 @@ class Secretary:
         self.hub = Hub()
 
     @classmethod
-    async def start(cls) -> "Secretary":
+    async def start(cls) -> Secretary:
         settings = get_settings()
         storage = get_storage()
         await storage.init()
@@ -53,11 +54,26 @@ class Secretary:
         TURNS.labels(channel, turn.parse["intent"]["name"]).inc()
         for d in reply["directives"]:
             self.hub.publish({"type": "directive", "directive": d, "session_id": session_id})
-        await self.storage.log_turn(session_id=session_id, channel=channel, role=role, text=text, intent=turn.parse["intent"]["name"],
-                                    confidence=turn.parse["intent"]["confidence"], entities=turn.parse["entities"], reply=reply["text"],
-                                    latency_ms=turn.timings_ms["total"])
-        return ChatResponse(session_id=session_id, channel=channel, role=role, intent=turn.parse["intent"], entities=turn.parse["entities"],
-                            timings_ms=turn.timings_ms, **reply)
+        await self.storage.log_turn(
+            session_id=session_id,
+            channel=channel,
+            role=role,
+            text=text,
+            intent=turn.parse["intent"]["name"],
+            confidence=turn.parse["intent"]["confidence"],
+            entities=turn.parse["entities"],
+            reply=reply["text"],
+            latency_ms=turn.timings_ms["total"],
+        )
+        return ChatResponse(
+            session_id=session_id,
+            channel=channel,
+            role=role,
+            intent=turn.parse["intent"],
+            entities=turn.parse["entities"],
+            timings_ms=turn.timings_ms,
+            **reply,
+        )
 
     async def health(self) -> dict[str, Any]:
         try:
@@ -65,8 +81,12 @@ class Secretary:
             db = "ok"
         except Exception as exc:  # reported, not raised: /health must answer
             db = f"error: {exc.__class__.__name__}"
-        return {"status": "ok" if db == "ok" else "degraded", "nlu": {"engine": self.nlu.name, "threshold": self.nlu.threshold},
-                "database": db, "city_data": type(actions.get_city_data()).__name__}
+        return {
+            "status": "ok" if db == "ok" else "degraded",
+            "nlu": {"engine": self.nlu.name, "threshold": self.nlu.threshold},
+            "database": db,
+            "city_data": type(actions.get_city_data()).__name__,
+        }
 
     async def close(self) -> None:
         await self.storage.close()

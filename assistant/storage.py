@@ -3,10 +3,11 @@
 SQLite in the data folder by default; PostgreSQL by SECRETARY_DATABASE_URL in the distributed
 deployment. Actions reach approvals and calls through the same Storage.
 """
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, event, func, select, update
@@ -15,7 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -61,7 +62,9 @@ class ApprovalRow(Base):
 
     def as_dict(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in ("id", "number", "title", "department", "drafter", "submitted_at", "urgent", "status")} | {
-            "decided_at": self.decided_at.isoformat() if self.decided_at else None, "decided_by": self.decided_by}
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "decided_by": self.decided_by,
+        }
 
 
 class CallRow(Base):
@@ -128,7 +131,9 @@ class Storage:
         async with self.session.begin() as s:
             if await s.scalar(select(func.count()).select_from(ApprovalRow)):
                 return
-            s.add_all(ApprovalRow(**{k: r[k] for k in ("number", "title", "department", "drafter", "submitted_at", "urgent")}) for r in rows)
+            s.add_all(
+                ApprovalRow(**{k: r[k] for k in ("number", "title", "department", "drafter", "submitted_at", "urgent")}) for r in rows
+            )
 
     async def pending_approvals(self) -> list[dict[str, Any]]:
         async with self.session() as s:
@@ -144,8 +149,11 @@ class Storage:
         """Record a decision once; a document already decided is returned unchanged."""
         status = {"approve": "approved", "reject": "rejected"}[decision]
         async with self.session.begin() as s:
-            await s.execute(update(ApprovalRow).where(ApprovalRow.id == approval_id, ApprovalRow.status == "pending")
-                            .values(status=status, decided_at=now(), decided_by=by))
+            await s.execute(
+                update(ApprovalRow)
+                .where(ApprovalRow.id == approval_id, ApprovalRow.status == "pending")
+                .values(status=status, decided_at=now(), decided_by=by)
+            )
         return await self.approval(approval_id)
 
     # -- calls -------------------------------------------------------------

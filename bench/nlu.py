@@ -3,6 +3,7 @@
 Prints median and p95; ratios compare each figure with a baseline measured in the same run
 (in-process parse for HTTP parse; GET /health for the HTTP floor). Bounded: a few hundred requests.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -56,8 +57,12 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, SECRETARY_DATABASE_URL=f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "secretary"), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "secretary"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -84,12 +89,14 @@ def main() -> None:
             lat: list[float] = []
             sem = asyncio.Semaphore(concurrency)
             async with httpx.AsyncClient(base_url=url, timeout=30) as c:
+
                 async def one(i: int) -> None:
                     async with sem:
                         t0 = time.perf_counter()
                         r = await c.post("/v1/chat", json={"text": texts[i % len(texts)], "channel": "tablet", "session_id": f"b{i % 50}"})
                         r.raise_for_status()
                         lat.append((time.perf_counter() - t0) * 1000)
+
                 t0 = time.perf_counter()
                 await asyncio.gather(*(one(i) for i in range(N_TURNS)))
                 return N_TURNS / (time.perf_counter() - t0), lat

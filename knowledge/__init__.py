@@ -1,4 +1,5 @@
 """The reading room: passages of white papers and reports, searched and quoted with citations."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Documents as passages: one passage per section, with its title, section and public flag."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,15 @@ class Passage:
     public: bool
 
     def as_dict(self, score: float) -> dict:
-        return {"text": self.text, "source": self.source, "title": self.title, "section": self.section,
-                "location": self.section, "public": self.public, "score": round(score, 4)}
+        return {
+            "text": self.text,
+            "source": self.source,
+            "title": self.title,
+            "section": self.section,
+            "location": self.section,
+            "public": self.public,
+            "score": round(score, 4),
+        }
 
 
 def read_markdown(path: Path) -> list[Passage]:

@@ -1,4 +1,5 @@
 """BM25 over Korean content morphemes (Kiwi): finds passages by the words they share with the question."""
+
 from __future__ import annotations
 
 import math
@@ -24,13 +25,14 @@ class LexicalIndex:
         """Top passages by BM25; min_coverage drops those sharing too few of the question's terms."""
         terms = set(content_words(query))
         scored = []
-        for p, d, length in zip(self.passages, self.docs, self.lengths):
+        for p, d, length in zip(self.passages, self.docs, self.lengths, strict=True):
             if public_only and not p.public:
                 continue
             if not terms or len(terms & d.keys()) / len(terms) < min_coverage:
                 continue
-            s = sum(self.idf[t] * d[t] * (self.k1 + 1) / (d[t] + self.k1 * (1 - self.b + self.b * length / self.avg))
-                    for t in terms if t in d)
+            s = sum(
+                self.idf[t] * d[t] * (self.k1 + 1) / (d[t] + self.k1 * (1 - self.b + self.b * length / self.avg)) for t in terms if t in d
+            )
             if s > 0:
                 scored.append((p, s))
         return sorted(scored, key=lambda x: -x[1])[:k]

@@ -1,8 +1,20 @@
 """NLU: the Rasa project in this folder and the engines that read it."""
+
 from .embedded import FALLBACK_INTENT, EmbeddedNLU, load_or_train
 from .evaluation import evaluate
 from .korean import content_words, kiwi
 from .training_data import Example, TrainingData, load, load_files, split
 
-__all__ = ["FALLBACK_INTENT", "EmbeddedNLU", "Example", "TrainingData", "content_words", "evaluate", "kiwi", "load",
-           "load_files", "load_or_train", "split"]
+__all__ = [
+    "FALLBACK_INTENT",
+    "EmbeddedNLU",
+    "Example",
+    "TrainingData",
+    "content_words",
+    "evaluate",
+    "kiwi",
+    "load",
+    "load_files",
+    "load_or_train",
+    "split",
+]

@@ -4,6 +4,7 @@ Intent: TF-IDF over character n-grams and Kiwi morphemes of the entity-masked te
 logistic regression; below the threshold the intent is `nlu_fallback`, as in Rasa's
 FallbackClassifier. Entities: nlu.entities (canonical values).
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,11 +33,13 @@ def _squeeze(text: str) -> str:
 
 
 def build_classifier() -> Pipeline:
-    features = FeatureUnion([
-        ("char_wb", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)),
-        ("char_nospace", TfidfVectorizer(analyzer="char", ngram_range=(2, 4), preprocessor=_squeeze, sublinear_tf=True)),
-        ("morph", TfidfVectorizer(analyzer=morphemes, sublinear_tf=True)),
-    ])
+    features = FeatureUnion(
+        [
+            ("char_wb", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)),
+            ("char_nospace", TfidfVectorizer(analyzer="char", ngram_range=(2, 4), preprocessor=_squeeze, sublinear_tf=True)),
+            ("morph", TfidfVectorizer(analyzer=morphemes, sublinear_tf=True)),
+        ]
+    )
     return Pipeline([("features", features), ("clf", LogisticRegression(C=100, max_iter=3000))])
 
 
@@ -48,7 +51,7 @@ class EmbeddedNLU:
         self.threshold = threshold
         self.classifier: Pipeline | None = None
 
-    def train(self, examples: list[Example]) -> "EmbeddedNLU":
+    def train(self, examples: list[Example]) -> EmbeddedNLU:
         masked = [self.extractor.mask(e.text, self.extractor.candidates(e.text)) for e in examples]
         self.classifier = build_classifier().fit(masked, [e.intent for e in examples])
         return self
@@ -57,7 +60,7 @@ class EmbeddedNLU:
         assert self.classifier is not None, "train() or load() first"
         cands = self.extractor.candidates(text)
         probs = self.classifier.predict_proba([self.extractor.mask(text, cands)])[0]
-        ranking = sorted(zip(self.classifier.classes_, probs), key=lambda p: -p[1])
+        ranking = sorted(zip(self.classifier.classes_, probs, strict=True), key=lambda p: -p[1])
         name, confidence = ranking[0]
         entities = self.extractor.resolve(text, name, cands)
         if confidence < self.threshold:
@@ -77,7 +80,7 @@ class EmbeddedNLU:
         tmp.replace(path)
 
     @staticmethod
-    def load(path: Path) -> "EmbeddedNLU":
+    def load(path: Path) -> EmbeddedNLU:
         return pickle.loads(path.read_bytes())
 
 

@@ -4,6 +4,7 @@ Matching runs on the text with spaces removed, so ASR output such as
 "강동구미세먼지알려줘" or "용산 구 교통 상황" finds the same entities as clean text.
 Which type a span gets (강남역: place or station?) depends on the intent.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,20 +39,77 @@ TYPE_PREFERENCE: dict[str, list[str]] = {
     "water_quality": ["facility", "district"],
     "navigate": ["project", "screen", "place", "district", "station"],
 }
-DEFAULT_ORDER = ["project", "place", "district", "station", "subway_line", "road", "park", "facility",
-                 "department", "pledge", "indicator", "sector", "topic", "item", "city", "country", "screen"]
+DEFAULT_ORDER = [
+    "project",
+    "place",
+    "district",
+    "station",
+    "subway_line",
+    "road",
+    "park",
+    "facility",
+    "department",
+    "pledge",
+    "indicator",
+    "sector",
+    "topic",
+    "item",
+    "city",
+    "country",
+    "screen",
+]
 
-PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "에서", "로", "으로", "도", "만", "과", "와",
-             "랑", "이랑", "요", "값", "가격", "쪽", "부터", "까지", "한테", "에게", "께")
+PARTICLES = (
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "에서",
+    "로",
+    "으로",
+    "도",
+    "만",
+    "과",
+    "와",
+    "랑",
+    "이랑",
+    "요",
+    "값",
+    "가격",
+    "쪽",
+    "부터",
+    "까지",
+    "한테",
+    "에게",
+    "께",
+)
 SURNAMES_2 = ("황보", "남궁", "제갈", "선우", "독고")
-SURNAMES = set("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용예봉")
+SURNAMES = set(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용예봉"
+)
 TITLES = "과장|팀장|국장|주무관|본부장|실장|센터장|소장|부장|차장|주임|담당관|님|씨"
 PERSON_RE = re.compile(rf"(?<![가-힣])([가-힣]{{2,4}}?)\s?(?:{TITLES})")
 ORDINALS = {"첫": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
-ORDINAL_RE = re.compile(r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?번\s?째|(첫|둘|셋|넷)째|(\d{1,2})\s?번\s?째|(?<!\d)(\d{1,2})\s?번(?!\s?째)(?!\s?버스)")
+ORDINAL_RE = re.compile(
+    r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?번\s?째|(첫|둘|셋|넷)째|(\d{1,2})\s?번\s?째|(?<!\d)(\d{1,2})\s?번(?!\s?째)(?!\s?버스)"
+)
 BUS_RE = re.compile(r"(?<![\d가-힣])([Nn]?\d{2,4}(?:-\d)?)\s?번\s?버스|버스\s?([Nn]?\d{2,4})|(?<![\d])([Nn]?\d{3,4})\s?번(?!\s?째)")
-DECISIONS = {"승인": "approve", "재가": "approve", "허가": "approve", "통과": "approve", "결재": "approve",
-             "반려": "reject", "기각": "reject", "거절": "reject", "불허": "reject", "퇴짜": "reject"}
+DECISIONS = {
+    "승인": "approve",
+    "재가": "approve",
+    "허가": "approve",
+    "통과": "approve",
+    "결재": "approve",
+    "반려": "reject",
+    "기각": "reject",
+    "거절": "reject",
+    "불허": "reject",
+    "퇴짜": "reject",
+}
 DECISION_RE = re.compile("|".join(DECISIONS))
 SCREEN_VALUES = {"main", "city_status", "admin_status", "public_opinion", "seoul_resume", "reading_room", "back"}
 
@@ -171,8 +229,14 @@ class EntityExtractor:
             taken |= set(range(c.start, c.end))
         picked.sort(key=lambda p: p[0].start)
         return [
-            {"entity": typ, "value": int(value) if typ == "doc_number" else value, "start": c.start, "end": c.end,
-             "confidence_entity": 1.0, "extractor": c.extractor}
+            {
+                "entity": typ,
+                "value": int(value) if typ == "doc_number" else value,
+                "start": c.start,
+                "end": c.end,
+                "confidence_entity": 1.0,
+                "extractor": c.extractor,
+            }
             for c, (typ, value) in picked
         ]
 
@@ -187,7 +251,7 @@ class EntityExtractor:
         out, pos = [], 0
         for c in sorted(spans, key=lambda c: c.start):
             types = "_".join(sorted({t for t, _ in c.options}))
-            out += [text[pos:c.start], f" E{types} "]
+            out += [text[pos : c.start], f" E{types} "]
             pos = c.end
         out.append(text[pos:])
         return "".join(out)

@@ -1,10 +1,12 @@
 """Intent accuracy and entity F1 on (entity, value) pairs, as the held-out evaluation counts them."""
+
 from __future__ import annotations
 
 import statistics
 import time
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .training_data import Example
 

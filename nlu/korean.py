@@ -1,4 +1,5 @@
 """Korean morphemes with Kiwi, loaded once per process (about 4 s the first time)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

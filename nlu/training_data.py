@@ -2,6 +2,7 @@
 
 Both engines train from these files; nothing else holds training data.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Test set-up: state in a temporary data folder, one trained NLU model per run, a fresh database per test."""
+
 from __future__ import annotations
 
 import os

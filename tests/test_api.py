@@ -1,4 +1,5 @@
 """HTTP and WebSocket contracts, and every kind of bad input: a clear 4xx with a Korean message, never a 500."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,29 +14,38 @@ def error_of(r, status: int, code: str) -> dict:
     return body
 
 
-@pytest.mark.parametrize("payload,status,code", [
-    ({"text": "", "channel": "wall"}, 422, "text_empty"),
-    ({"text": "   \n\t ", "channel": "wall"}, 422, "text_empty"),
-    ({"text": "가" * 1001, "channel": "wall"}, 422, "text_too_long"),
-    ({"text": "안녕", "channel": "fax"}, 422, "invalid_channel"),
-    ({"text": "안녕"}, 422, "missing_field"),
-    ({"channel": "wall"}, 422, "missing_field"),
-    ({"text": "안녕", "channel": "wall", "session_id": "../../etc/passwd"}, 422, "invalid_session_id"),
-    ({"text": "안녕", "channel": "wall", "session_id": "x" * 65}, 422, "invalid_session_id"),
-    ({"text": 42, "channel": "wall"}, 422, "invalid_field"),
-    ([1, 2, 3], 400, "invalid_json"),
-])
+@pytest.mark.parametrize(
+    "payload,status,code",
+    [
+        ({"text": "", "channel": "wall"}, 422, "text_empty"),
+        ({"text": "   \n\t ", "channel": "wall"}, 422, "text_empty"),
+        ({"text": "가" * 1001, "channel": "wall"}, 422, "text_too_long"),
+        ({"text": "안녕", "channel": "fax"}, 422, "invalid_channel"),
+        ({"text": "안녕"}, 422, "missing_field"),
+        ({"channel": "wall"}, 422, "missing_field"),
+        ({"text": "안녕", "channel": "wall", "session_id": "../../etc/passwd"}, 422, "invalid_session_id"),
+        ({"text": "안녕", "channel": "wall", "session_id": "x" * 65}, 422, "invalid_session_id"),
+        ({"text": 42, "channel": "wall"}, 422, "invalid_field"),
+        ([1, 2, 3], 400, "invalid_json"),
+    ],
+)
 def test_chat_rejects_bad_input(client, payload, status, code):
     error_of(client.post("/v1/chat", json=payload), status, code)
 
 
 def test_malformed_and_oversized_bodies(client):
     error_of(client.post("/v1/chat", content=b'{"text": "\xea\xb0', headers={"content-type": "application/json"}), 400, "invalid_json")
-    error_of(client.post("/v1/chat", content=b"text=hello", headers={"content-type": "application/x-www-form-urlencoded"}), 400, "invalid_json")
-    error_of(client.post("/v1/chat", content=b"{" + b" " * 70_000 + b"}", headers={"content-type": "application/json"}), 413, "body_too_large")
+    error_of(
+        client.post("/v1/chat", content=b"text=hello", headers={"content-type": "application/x-www-form-urlencoded"}), 400, "invalid_json"
+    )
+    error_of(
+        client.post("/v1/chat", content=b"{" + b" " * 70_000 + b"}", headers={"content-type": "application/json"}), 413, "body_too_large"
+    )
     error_of(client.post("/model/parse", json={"text": ""}), 422, "text_empty")
     error_of(client.post("/webhooks/rest/webhook", json={"sender": "a b", "message": "안녕"}), 422, "invalid_session_id")
-    error_of(client.post("/webhooks/rest/webhook", json={"sender": "a", "message": "안녕", "metadata": {"channel": "x"}}), 422, "invalid_channel")
+    error_of(
+        client.post("/webhooks/rest/webhook", json={"sender": "a", "message": "안녕", "metadata": {"channel": "x"}}), 422, "invalid_channel"
+    )
     error_of(client.get("/v1/nothing-here"), 404, "not_found")
     assert client.post("/v1/chat", json={"text": "강남구 미세먼지", "channel": "wall"}).status_code == 200  # still serving
 
@@ -46,7 +56,19 @@ def test_limit_is_inclusive(client):
 
 def test_chat_contract(client):
     r = client.post("/v1/chat", json={"text": "강남구 미세먼지 어때?", "channel": "wall"}).json()
-    assert {"session_id", "channel", "role", "intent", "entities", "text", "messages", "directives", "data", "sources", "timings_ms"} <= set(r)
+    assert {
+        "session_id",
+        "channel",
+        "role",
+        "intent",
+        "entities",
+        "text",
+        "messages",
+        "directives",
+        "data",
+        "sources",
+        "timings_ms",
+    } <= set(r)
     assert len(r["session_id"]) == 32 and r["intent"]["name"] == "air_quality"
     assert (r["entities"][0]["entity"], r["entities"][0]["value"]) == ("district", "강남구")
     assert set(r["timings_ms"]) == {"nlu", "action", "total"}

@@ -1,10 +1,11 @@
 """Multi-turn dialogue, confirmation before side effects, channels and roles, screen directives over WebSocket."""
+
 from __future__ import annotations
 
+from conftest import read_db, say
 from fastapi.testclient import TestClient
 
 from assistant.app import create_app
-from conftest import read_db, say
 
 
 def test_follow_ups_keep_the_topic_and_the_place(client, sample):
@@ -74,7 +75,14 @@ def test_channel_shapes_the_reply(client, sample):
 
 
 def test_citizens_get_public_data_only(client, sample):
-    for text in ("결재 대기 목록 보여줘", "첫 번째 문서 승인해", "재난안전과장 연결해줘", "광화문광장 CCTV 보여줘", "서울로 7017", "오늘 브리핑해줘"):
+    for text in (
+        "결재 대기 목록 보여줘",
+        "첫 번째 문서 승인해",
+        "재난안전과장 연결해줘",
+        "광화문광장 CCTV 보여줘",
+        "서울로 7017",
+        "오늘 브리핑해줘",
+    ):
         r = say(client, text, channel="kiosk", session_id="c")
         assert "공개 채널에서는 이용하실 수 없습니다" in r["text"], text
         assert r["directives"] == []

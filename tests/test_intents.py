@@ -1,8 +1,10 @@
 """Every intent of INTENTS.md answers from city data: the reply carries the data's numbers and names."""
+
 from __future__ import annotations
 
-from actions.korean import approx, number, won
 from conftest import say
+
+from actions.korean import approx, number, won
 
 
 def fmt(x: float) -> str:
@@ -20,13 +22,31 @@ def check(client, text: str, intent: str, *needles: str, channel: str = "wall", 
 def test_real_time_city_status(client, sample):
     d = sample["districts"]["districts"]
     air = d["강남구"]["air"]
-    r = check(client, "강남구 미세먼지 어때?", "air_quality", "강남구", f"PM10 {air['pm10']}㎍/㎥", f"PM2.5 {air['pm25']}㎍/㎥",
-              air["pm10_grade"], "샘플 데이터", "14:00")
+    r = check(
+        client,
+        "강남구 미세먼지 어때?",
+        "air_quality",
+        "강남구",
+        f"PM10 {air['pm10']}㎍/㎥",
+        f"PM2.5 {air['pm25']}㎍/㎥",
+        air["pm10_grade"],
+        "샘플 데이터",
+        "14:00",
+    )
     assert r["sources"][0]["sample"] is True and r["data"]["pm10"] == air["pm10"]
     w = d["마포구"]["weather"]
     check(client, "마포구 날씨 어때", "weather", f"{fmt(w['temp'])}℃", f"최고 {fmt(w['max_temp'])}℃", f"습도 {w['humidity']}%")
     x = d["강서구"]["disaster"]
-    check(client, "강서구 재난 상황 알려줘", "disaster_status", f"화재 {x['fire']}건", f"구조 {x['rescue']}건", f"구급 {x['ems']}건", "진화 중", "재난문자")
+    check(
+        client,
+        "강서구 재난 상황 알려줘",
+        "disaster_status",
+        f"화재 {x['fire']}건",
+        f"구조 {x['rescue']}건",
+        f"구급 {x['ems']}건",
+        "진화 중",
+        "재난문자",
+    )
     road = sample["roads"]["roads"]["올림픽대로"]
     check(client, "올림픽대로 막혀?", "traffic_status", f"{fmt(road['speed_kmh'])}km/h", road["index"])
     t = d["용산구"]["traffic"]
@@ -77,8 +97,18 @@ def test_seoul_resume(client, sample):
 
 def test_mayors_office(client, sample):
     r = check(client, "서울로 7017", "navigate", "서울로 7017로 이동합니다")
-    assert r["directives"] == [{"type": "navigate", "screen": "project", "target": {
-        "kind": "project", "name": "서울로 7017", "id": sample["projects"]["projects"]["서울로 7017"]["id"], "path": "project/서울로"}}]
+    assert r["directives"] == [
+        {
+            "type": "navigate",
+            "screen": "project",
+            "target": {
+                "kind": "project",
+                "name": "서울로 7017",
+                "id": sample["projects"]["projects"]["서울로 7017"]["id"],
+                "path": "project/서울로",
+            },
+        }
+    ]
     r = check(client, "시민 여론 화면으로 가", "navigate", "시민 여론으로 이동합니다")
     assert r["directives"][0] == {"type": "navigate", "screen": "public_opinion"}
     first = sample["approvals"]["approvals"][0]

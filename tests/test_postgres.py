@@ -1,4 +1,5 @@
 """The same dialogue and storage on a real PostgreSQL server (a throwaway cluster made by the test)."""
+
 from __future__ import annotations
 
 import glob
@@ -9,9 +10,8 @@ import subprocess
 import tempfile
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest import read_db, reset_caches, say
+from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +24,30 @@ def postgres_url():
     if as_pg:
         shutil.chown(root, "postgres")
     data = os.path.join(root, "data")
-    subprocess.run([*as_pg, f"{bindir}/initdb", "-D", data, "-U", "secretary", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*as_pg, f"{bindir}/initdb", "-D", data, "-U", "secretary", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+        check=True,
+        capture_output=True,
+    )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(root, "log"),
-                    "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_pg,
+            f"{bindir}/pg_ctl",
+            "-D",
+            data,
+            "-w",
+            "-l",
+            os.path.join(root, "log"),
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     yield f"postgresql+asyncpg://secretary@127.0.0.1:{port}/postgres"
     subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "stop"], capture_output=True)
     shutil.rmtree(root, ignore_errors=True)

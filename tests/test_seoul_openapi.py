@@ -1,4 +1,5 @@
 """Seoul Open API connectors against recorded-format fixtures served by a local HTTP server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -66,8 +67,13 @@ def seoul():
 
 
 def connector(seoul: FakeSeoul, **kw) -> SeoulOpenApiCityData:
-    settings = Settings(seoul_openapi_key="test-key", seoul_openapi_url=seoul.url, seoul_subway_url=f"{seoul.url}/api/subway",
-                        safetydata_url=f"{seoul.url}/V2/api/DSSP-IF-00247", **kw)
+    settings = Settings(
+        seoul_openapi_key="test-key",
+        seoul_openapi_url=seoul.url,
+        seoul_subway_url=f"{seoul.url}/api/subway",
+        safetydata_url=f"{seoul.url}/V2/api/DSSP-IF-00247",
+        **kw,
+    )
     return SeoulOpenApiCityData(settings, SampleCityData())
 
 
@@ -100,10 +106,13 @@ def test_envelopes_of_every_shape():
 
 
 # -- connectors ------------------------------------------------------------------
-@pytest.mark.parametrize("fixture,pm10,pm25,grade,measured", [
-    ("RealtimeCityAir-2026.json", 34.0, 18.0, "보통", "2026-11-21T15:00:00+09:00"),
-    ("RealtimeCityAir-old.json", 27.0, 12.0, "좋음", "2023-03-09T15:00:00+09:00"),
-])
+@pytest.mark.parametrize(
+    "fixture,pm10,pm25,grade,measured",
+    [
+        ("RealtimeCityAir-2026.json", 34.0, 18.0, "보통", "2026-11-21T15:00:00+09:00"),
+        ("RealtimeCityAir-old.json", 27.0, 12.0, "좋음", "2023-03-09T15:00:00+09:00"),
+    ],
+)
 def test_district_air_in_old_and_new_field_names(seoul, fixture, pm10, pm25, grade, measured):
     seoul.route("/RealtimeCityAir/", fx(fixture))
     r = run(connector(seoul).get("air", "강남구"))
@@ -165,10 +174,16 @@ def test_ttl_cache_and_stale_last_good_value(seoul):
     run(scenario())
 
 
-@pytest.mark.parametrize("body,status,delay", [
-    (fx("invalid-key.xml"), 200, 0.0), (fx("no-data.json"), 200, 0.0), (fx("error-flat.json"), 200, 0.0),
-    ("", 503, 0.0), (fx("RealtimeCityAir-2026.json"), 200, 1.5),
-])
+@pytest.mark.parametrize(
+    "body,status,delay",
+    [
+        (fx("invalid-key.xml"), 200, 0.0),
+        (fx("no-data.json"), 200, 0.0),
+        (fx("error-flat.json"), 200, 0.0),
+        ("", 503, 0.0),
+        (fx("RealtimeCityAir-2026.json"), 200, 1.5),
+    ],
+)
 def test_failure_without_a_good_value_is_unavailable(seoul, body, status, delay):
     seoul.route("/RealtimeCityAir/", body, status=status, delay=delay)
     with pytest.raises(DataUnavailable):
@@ -182,8 +197,9 @@ def test_topics_without_a_live_source_use_the_labelled_sample(seoul):
 
 # -- end to end --------------------------------------------------------------------
 def test_assistant_answers_from_the_live_source(seoul, fresh_db, monkeypatch):
-    from assistant.app import create_app
     from conftest import reset_caches, say
+
+    from assistant.app import create_app
 
     seoul.route("/RealtimeCityAir/", fx("RealtimeCityAir-2026.json"))
     monkeypatch.setenv("SEOUL_OPENAPI_KEY", "test-key")

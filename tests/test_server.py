@@ -1,4 +1,5 @@
 """The real thing: `secretary serve` as a process on loopback, and the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ def free_port() -> int:
 
 
 def start(env: dict[str, str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([str(BIN / "secretary"), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(BIN / "secretary"), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     for _ in range(600):  # up to a minute for the first start (Kiwi, NLU model)
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
@@ -87,7 +89,9 @@ def test_parse_reads_stdin_line_by_line(env):
 
 
 def test_ask_and_bad_channel(env):
-    out = subprocess.run([str(BIN / "secretary"), "ask", "송파구 날씨 어때", "--channel", "watch"], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(BIN / "secretary"), "ask", "송파구 날씨 어때", "--channel", "watch"], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.startswith("송파구 ") and "℃" in out.stdout and len(out.stdout.strip().splitlines()) == 1
     bad = subprocess.run([str(BIN / "secretary"), "ask", "안녕", "--channel", "fax"], env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and "알 수 없는 채널" in bad.stderr

@@ -1,4 +1,5 @@
 """City data sources: the sample dataset, or the Seoul Open API when SEOUL_OPENAPI_KEY is set."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,5 +19,14 @@ def get_city_data() -> CityData:
     return SampleCityData()
 
 
-__all__ = ["CityData", "DataUnavailable", "OpenApiError", "Reading", "SampleCityData", "SeoulOpenApiCityData", "Topic",
-           "UnknownKey", "get_city_data"]
+__all__ = [
+    "CityData",
+    "DataUnavailable",
+    "OpenApiError",
+    "Reading",
+    "SampleCityData",
+    "SeoulOpenApiCityData",
+    "Topic",
+    "UnknownKey",
+    "get_city_data",
+]

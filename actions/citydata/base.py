@@ -1,13 +1,34 @@
 """The CityData interface: one call, a topic and a key, returns a Reading with its provenance."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 Topic = Literal[
-    "air", "weather", "traffic", "road", "disaster", "alerts", "place", "population", "line", "station", "bus",
-    "water", "price", "finance", "opinion", "indicator", "project", "pledge", "intl", "ranking", "park",
-    "officers", "approvals",
+    "air",
+    "weather",
+    "traffic",
+    "road",
+    "disaster",
+    "alerts",
+    "place",
+    "population",
+    "line",
+    "station",
+    "bus",
+    "water",
+    "price",
+    "finance",
+    "opinion",
+    "indicator",
+    "project",
+    "pledge",
+    "intl",
+    "ranking",
+    "park",
+    "officers",
+    "approvals",
 ]
 
 

@@ -1,11 +1,13 @@
 """The sample dataset shipped in citydata/sample_data: every topic, all 25 districts, labelled as sample."""
+
 from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .base import Reading, Topic, UnknownKey
 
@@ -36,7 +38,10 @@ class SampleCityData:
             "weather": lambda k: self._district_or_city("weather", k, ["temp", "max_temp", "min_temp", "humidity"]),
             "traffic": lambda k: self._district_or_city("traffic", k, ["avg_speed_kmh"]),
             "disaster": self._disaster,
-            "alerts": lambda k: ([a for a in f["alerts"]["alerts"] if k is None or any(k in r or r == "서울특별시" for r in a["regions"])], None),
+            "alerts": lambda k: (
+                [a for a in f["alerts"]["alerts"] if k is None or any(k in r or r == "서울특별시" for r in a["regions"])],
+                None,
+            ),
             "population": lambda k: (self._pick(self.districts, k)["living_population"], None),
             "road": lambda k: self._collection(f["roads"]["roads"], k),
             "place": lambda k: self._collection(f["places"]["places"], k),
@@ -45,8 +50,12 @@ class SampleCityData:
             "bus": lambda k: self._collection(f["transit"]["buses"], k),
             "water": self._water,
             "price": lambda k: self._collection(f["prices"]["items"], k),
-            "finance": lambda k: (f["finance"]["finance"] if k is None else {"year": f["finance"]["finance"]["year"], "sector": k,
-                                  **self._pick(f["finance"]["finance"]["sectors"], k)}, None),
+            "finance": lambda k: (
+                f["finance"]["finance"]
+                if k is None
+                else {"year": f["finance"]["finance"]["year"], "sector": k, **self._pick(f["finance"]["finance"]["sectors"], k)},
+                None,
+            ),
             "opinion": self._opinion,
             "indicator": lambda k: self._collection(f["indicators"]["indicators"], k),
             "project": lambda k: self._collection(f["projects"]["projects"], k),

@@ -5,6 +5,7 @@ Live topics: district air (RealtimeCityAir, old and 2026 field names), hotspot p
 Other topics come from the sample dataset, labelled as such. Real-time answers are cached
 for at most `realtime_ttl_s`; when a source fails, the last good value is served marked stale.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,9 @@ import logging
 import statistics
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -25,8 +27,16 @@ log = logging.getLogger(__name__)
 OK, NO_DATA = "INFO-000", "INFO-200"
 CITYDATA_SOURCE = "서울 열린데이터광장 실시간 도시데이터"
 SUBWAY_LINES = {f"100{i}": f"{i}호선" for i in range(1, 10)} | {
-    "1061": "중앙선", "1063": "경의중앙선", "1065": "공항철도", "1067": "경춘선", "1075": "수인분당선",
-    "1077": "신분당선", "1092": "우이신설선", "1093": "서해선", "1094": "신림선"}
+    "1061": "중앙선",
+    "1063": "경의중앙선",
+    "1065": "공항철도",
+    "1067": "경춘선",
+    "1075": "수인분당선",
+    "1077": "신분당선",
+    "1092": "우이신설선",
+    "1093": "서해선",
+    "1094": "신림선",
+}
 CITY_REPRESENTATIVE = "광화문·덕수궁"
 
 
@@ -37,8 +47,10 @@ class OpenApiError(RuntimeError):
 
 
 def _code(result: dict[str, Any]) -> tuple[str | None, str]:
-    return (result.get("CODE") or result.get("RESULT.CODE") or result.get("code"),
-            result.get("MESSAGE") or result.get("RESULT.MESSAGE") or result.get("message") or "")
+    return (
+        result.get("CODE") or result.get("RESULT.CODE") or result.get("code"),
+        result.get("MESSAGE") or result.get("RESULT.MESSAGE") or result.get("message") or "",
+    )
 
 
 def read_envelope(service: str, body: str) -> Any:
@@ -118,9 +130,15 @@ def air_row(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     pick = lambda new, old: row.get(new, row.get(old))  # noqa: E731
     pm10, pm25 = _num(pick("PM", "PM10")), _num(pick("FPM", "PM25"))
     return pick("MSRSTN_NM", "MSRSTE_NM"), {
-        "pm10": pm10, "pm25": pm25, "pm10_grade": _grade(pm10, (30, 80, 150)), "pm25_grade": _grade(pm25, (15, 35, 75)),
-        "o3": _num(pick("OZON", "O3")), "no2": _num(pick("NTDX", "NO2")), "cai": _num(pick("CAI_IDX", "IDEX_MVL")),
-        "cai_grade": pick("CAI_GRD", "IDEX_NM"), "zone": pick("SAREA_NM", "MSRRGN_NM"),
+        "pm10": pm10,
+        "pm25": pm25,
+        "pm10_grade": _grade(pm10, (30, 80, 150)),
+        "pm25_grade": _grade(pm25, (15, 35, 75)),
+        "o3": _num(pick("OZON", "O3")),
+        "no2": _num(pick("NTDX", "NO2")),
+        "cai": _num(pick("CAI_IDX", "IDEX_MVL")),
+        "cai_grade": pick("CAI_GRD", "IDEX_NM"),
+        "zone": pick("SAREA_NM", "MSRRGN_NM"),
         "measured_at": _iso(str(pick("MSRMT_DT", "MSRDT"))),
     }
 
@@ -128,31 +146,56 @@ def air_row(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 def place_row(city: dict[str, Any]) -> dict[str, Any]:
     live = (city.get("LIVE_PPLTN_STTS") or [{}])[0]
     return {
-        "code": city.get("AREA_CD"), "congestion": live.get("AREA_CONGEST_LVL"), "message": live.get("AREA_CONGEST_MSG"),
-        "population_min": int(_num(live.get("AREA_PPLTN_MIN")) or 0), "population_max": int(_num(live.get("AREA_PPLTN_MAX")) or 0),
+        "code": city.get("AREA_CD"),
+        "congestion": live.get("AREA_CONGEST_LVL"),
+        "message": live.get("AREA_CONGEST_MSG"),
+        "population_min": int(_num(live.get("AREA_PPLTN_MIN")) or 0),
+        "population_max": int(_num(live.get("AREA_PPLTN_MAX")) or 0),
         "measured_at": _iso(live.get("PPLTN_TIME", "")),
-        "forecast": [{"time": _iso(f.get("FCST_TIME", "")), "congestion": f.get("FCST_CONGEST_LVL"),
-                      "population_min": int(_num(f.get("FCST_PPLTN_MIN")) or 0), "population_max": int(_num(f.get("FCST_PPLTN_MAX")) or 0)}
-                     for f in live.get("FCST_PPLTN") or []],
+        "forecast": [
+            {
+                "time": _iso(f.get("FCST_TIME", "")),
+                "congestion": f.get("FCST_CONGEST_LVL"),
+                "population_min": int(_num(f.get("FCST_PPLTN_MIN")) or 0),
+                "population_max": int(_num(f.get("FCST_PPLTN_MAX")) or 0),
+            }
+            for f in live.get("FCST_PPLTN") or []
+        ],
     }
 
 
 def weather_row(city: dict[str, Any]) -> dict[str, Any]:
     w = (city.get("WEATHER_STTS") or [{}])[0]
     rain = _num(w.get("PRECIPITATION"))  # "-" when none
-    return {"temp": _num(w.get("TEMP")), "max_temp": _num(w.get("MAX_TEMP")), "min_temp": _num(w.get("MIN_TEMP")),
-            "humidity": _num(w.get("HUMIDITY")), "wind_speed": _num(w.get("WIND_SPD")), "precipitation_mm": rain or 0.0,
-            "precipitation_type": w.get("PRECPT_TYPE") or "없음", "sky": None, "uv": w.get("UV_INDEX_LVL"),
-            "measured_at": _iso(w.get("WEATHER_TIME", "")), "area": city.get("AREA_NM")}
+    return {
+        "temp": _num(w.get("TEMP")),
+        "max_temp": _num(w.get("MAX_TEMP")),
+        "min_temp": _num(w.get("MIN_TEMP")),
+        "humidity": _num(w.get("HUMIDITY")),
+        "wind_speed": _num(w.get("WIND_SPD")),
+        "precipitation_mm": rain or 0.0,
+        "precipitation_type": w.get("PRECPT_TYPE") or "없음",
+        "sky": None,
+        "uv": w.get("UV_INDEX_LVL"),
+        "measured_at": _iso(w.get("WEATHER_TIME", "")),
+        "area": city.get("AREA_NM"),
+    }
 
 
 def traffic_row(city: dict[str, Any]) -> dict[str, Any]:
     road = city.get("ROAD_TRAFFIC_STTS") or {}
     avg = road.get("AVG_ROAD_DATA") or {}
-    return {"avg_speed_kmh": _num(avg.get("ROAD_TRAFFIC_SPD")), "index": avg.get("ROAD_TRAFFIC_IDX"), "message": avg.get("ROAD_MSG"),
-            "measured_at": _iso(avg.get("ROAD_TRAFFIC_TIME", "")), "area": city.get("AREA_NM"),
-            "accidents": [{"type": a.get("ACDNT_TYPE"), "info": a.get("ACDNT_INFO"), "at": _iso(a.get("ACDNT_OCCR_DT", ""))}
-                          for a in city.get("ACDNT_CNTRL_STTS") or []]}
+    return {
+        "avg_speed_kmh": _num(avg.get("ROAD_TRAFFIC_SPD")),
+        "index": avg.get("ROAD_TRAFFIC_IDX"),
+        "message": avg.get("ROAD_MSG"),
+        "measured_at": _iso(avg.get("ROAD_TRAFFIC_TIME", "")),
+        "area": city.get("AREA_NM"),
+        "accidents": [
+            {"type": a.get("ACDNT_TYPE"), "info": a.get("ACDNT_INFO"), "at": _iso(a.get("ACDNT_OCCR_DT", ""))}
+            for a in city.get("ACDNT_CNTRL_STTS") or []
+        ],
+    }
 
 
 class SeoulOpenApiCityData:
@@ -164,7 +207,12 @@ class SeoulOpenApiCityData:
 
     async def get(self, topic: Topic, key: str | None = None) -> Reading:
         live: dict[str, Callable[[str | None], Awaitable[Reading]]] = {
-            "air": self._air, "place": self._place, "weather": self._weather, "traffic": self._traffic, "station": self._station}
+            "air": self._air,
+            "place": self._place,
+            "weather": self._weather,
+            "traffic": self._traffic,
+            "station": self._station,
+        }
         if topic == "alerts" and self.s.safetydata_key:
             live["alerts"] = self._alerts
         if topic not in live:
@@ -245,20 +293,42 @@ class SeoulOpenApiCityData:
         name = station.removesuffix("역") if station != "서울역" else "서울"
         url = f"{self.s.seoul_subway_url}/{quote(self.s.seoul_openapi_key or '', safe='')}/json/realtimeStationArrival/0/10/{quote(name, safe='')}"
         rows = read_subway(await self._fetch(url))
-        arrivals = [{"line": SUBWAY_LINES.get(str(r.get("subwayId")), str(r.get("subwayId"))), "direction": r.get("updnLine"),
-                     "destination": r.get("trainLineNm"), "arrival_sec": int(_num(r.get("barvlDt")) or 0), "message": r.get("arvlMsg2")}
-                    for r in rows]
+        arrivals = [
+            {
+                "line": SUBWAY_LINES.get(str(r.get("subwayId")), str(r.get("subwayId"))),
+                "direction": r.get("updnLine"),
+                "destination": r.get("trainLineNm"),
+                "arrival_sec": int(_num(r.get("barvlDt")) or 0),
+                "message": r.get("arvlMsg2"),
+            }
+            for r in rows
+        ]
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         return Reading({"arrivals": arrivals, "measured_at": stamp}, "서울 열린데이터광장 실시간 지하철 도착정보", stamp)
 
     async def _alerts(self, district: str | None) -> Reading:
         day = datetime.now().strftime("%Y%m%d")
-        params = {"serviceKey": self.s.safetydata_key, "returnType": "json", "pageNo": "1", "numOfRows": "20", "crtDt": day, "rgnNm": "서울특별시"}
+        params = {
+            "serviceKey": self.s.safetydata_key,
+            "returnType": "json",
+            "pageNo": "1",
+            "numOfRows": "20",
+            "crtDt": day,
+            "rgnNm": "서울특별시",
+        }
         r = await self.client.get(self.s.safetydata_url, params=params)
         r.raise_for_status()
-        alerts = [{"sn": a.get("SN"), "created_at": _iso(a.get("CRT_DT", "")), "level": a.get("EMRG_STEP_NM"), "kind": a.get("DST_SE_NM"),
-                   "regions": [x.strip() for x in str(a.get("RCPTN_RGN_NM", "")).split(",") if x.strip()], "message": a.get("MSG_CN")}
-                  for a in read_safetydata(r.text)]
+        alerts = [
+            {
+                "sn": a.get("SN"),
+                "created_at": _iso(a.get("CRT_DT", "")),
+                "level": a.get("EMRG_STEP_NM"),
+                "kind": a.get("DST_SE_NM"),
+                "regions": [x.strip() for x in str(a.get("RCPTN_RGN_NM", "")).split(",") if x.strip()],
+                "message": a.get("MSG_CN"),
+            }
+            for a in read_safetydata(r.text)
+        ]
         if district:
             alerts = [a for a in alerts if any(district in x or x == "서울특별시 전체" or x == "서울특별시" for x in a["regions"])]
         stamp = alerts[0]["created_at"] if alerts else datetime.now().astimezone().isoformat(timespec="seconds")
