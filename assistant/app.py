@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -84,9 +86,6 @@ def create_app() -> FastAPI:
     @app.websocket("/v1/ws")
     async def ws(websocket: WebSocket) -> None:
         """Wall screens receive directives; any client can send {"type": "chat", "text": ...} turns."""
-        import asyncio
-        import re
-
         channel = websocket.query_params.get("channel", "wall")
         session_id = websocket.query_params.get("session_id")
         await websocket.accept()

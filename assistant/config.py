@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     nlu: Literal["embedded", "rasa"] = "embedded"
     nlu_threshold: float = 0.15
     max_text_chars: int = 1000
-    session_ttl_hours: int = 12
+    session_ttl_hours: float = 12  # an idle conversation forgets its context (Rasa's session_expiration_time)
 
     seoul_openapi_key: str | None = Field(default=None, validation_alias=AliasChoices("SEOUL_OPENAPI_KEY", "SECRETARY_SEOUL_OPENAPI_KEY"))
     seoul_openapi_url: str = Field(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
 
 import yaml
@@ -53,9 +54,10 @@ class Turn:
 
 
 class EmbeddedDialogue:
-    def __init__(self, nlu: NLUEngine, storage: Storage):
+    def __init__(self, nlu: NLUEngine, storage: Storage, session_ttl: timedelta):
         self.nlu = nlu
         self.storage = storage
+        self.session_ttl = session_ttl
         self.slots = load_domain_slots()
         self.rules = load_rules()
         self._locks: dict[str, asyncio.Lock] = {}
@@ -70,7 +72,7 @@ class EmbeddedDialogue:
         t0 = time.perf_counter()
         parse = self.nlu.parse(text)
         t_nlu = time.perf_counter()
-        slots = await self.storage.load_slots(session_id) or {name: None for name in self.slots}
+        slots = await self.storage.load_slots(session_id, self.session_ttl) or {name: None for name in self.slots}
         for name, entities in self.slots.items():
             for e in parse["entities"]:
                 if e["entity"] in entities:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import actions
@@ -28,7 +29,7 @@ class Secretary:
         self.settings = settings
         self.storage = storage
         self.nlu = nlu
-        self.dialogue = EmbeddedDialogue(nlu, storage)
+        self.dialogue = EmbeddedDialogue(nlu, storage, timedelta(hours=settings.session_ttl_hours))
         self.hub = Hub()
 
     @classmethod
@@ -52,8 +53,9 @@ class Secretary:
             STAGE_SECONDS.labels(stage).observe(turn.timings_ms[stage] / 1000)
         STAGE_SECONDS.labels("total").observe(time.perf_counter() - t0)
         TURNS.labels(channel, turn.parse["intent"]["name"]).inc()
-        for d in reply["directives"]:
-            self.hub.publish({"type": "directive", "directive": d, "session_id": session_id})
+        if actions.can(role, "screen"):  # only the mayor drives the wall; others' directives stay in their reply
+            for d in reply["directives"]:
+                self.hub.publish({"type": "directive", "directive": d, "session_id": session_id})
         await self.storage.log_turn(
             session_id=session_id,
             channel=channel,

@@ -7,7 +7,7 @@ deployment. Actions reach approvals and calls through the same Storage.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, event, func, select, update
@@ -105,10 +105,13 @@ class Storage:
         await self.engine.dispose()
 
     # -- dialogue sessions ----------------------------------------------
-    async def load_slots(self, session_id: str) -> dict[str, Any] | None:
+    async def load_slots(self, session_id: str, max_age: timedelta) -> dict[str, Any] | None:
+        """The session's slots, or None when it is new or idle for longer than max_age."""
         async with self.session() as s:
             row = await s.get(SessionRow, session_id)
-            return dict(row.slots) if row else None
+            if row is None or now() - row.updated_at.replace(tzinfo=row.updated_at.tzinfo or UTC) > max_age:
+                return None
+            return dict(row.slots)
 
     async def save_slots(self, session_id: str, channel: str, slots: dict[str, Any]) -> None:
         async with self.session.begin() as s:

@@ -122,3 +122,22 @@ def test_turns_are_audited(client, fresh_db):
     say(client, "강남구 미세먼지 어때?", session_id="audit")
     turns = read_db(fresh_db, lambda s: s.turns("audit"))
     assert [t.intent for t in turns] == ["air_quality"] and turns[0].role == "mayor" and "PM10" in turns[0].reply
+
+
+def test_idle_sessions_forget_their_context(fresh_db, monkeypatch):
+    monkeypatch.setenv("SECRETARY_SESSION_TTL_HOURS", "0")
+    from conftest import reset_caches
+
+    reset_caches()
+    with TestClient(create_app()) as c:
+        say(c, "강남구 미세먼지 어때?", session_id="idle")
+        r = say(c, "날씨는 어때?", session_id="idle")
+        assert r["text"].startswith("서울 현재")  # no district carried over from an expired session
+
+
+def test_only_the_mayor_drives_the_wall(client):
+    with client.websocket_connect("/v1/ws?channel=wall") as screen:
+        officer = say(client, "광화문광장 CCTV 보여줘", channel="tablet", session_id="o")
+        assert officer["directives"][0]["type"] == "cctv"  # for the officer's own screen
+        say(client, "서울로 7017", channel="wall", session_id="m")
+        assert screen.receive_json()["directive"]["type"] == "navigate"  # the officer's cctv never reached the wall
