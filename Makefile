@@ -3,8 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the tests run for real (PostgreSQL server).
-APT_PACKAGES := postgresql
+# Debian packages the tests use for real: a PostgreSQL server; a Korean font to make test PDFs.
+APT_PACKAGES := postgresql fonts-nanum
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install system-deps bench clean
@@ -22,7 +22,7 @@ bench: install          ## print benchmark figures
 install: $(STAMP)
 
 system-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	@ls /usr/lib/postgresql/*/bin/initdb /usr/share/fonts/truetype/nanum/NanumGothic.ttf >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; }
 
 $(STAMP): pyproject.toml

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+
+import knowledge
 
 from . import access
 from .base import FOLLOW_UP_INTENTS, CityAction, Context, Reply, stamp
@@ -77,12 +80,17 @@ class ActionOutOfScope(CityAction):
 
 
 class ActionFallback(CityAction):
+    """Low NLU confidence: the documents may still answer it; otherwise say what can be asked."""
+
     intent = "nlu_fallback"
 
     def name(self) -> str:
         return "action_fallback"
 
     async def answer(self, ctx: Context) -> Reply:
+        found = await document_answer(ctx)
+        if found is not None:
+            return found
         role = "citizen" if ctx.citizen else ctx.role
         return Reply(f"말씀을 잘 이해하지 못했습니다. 이렇게 물어봐 주세요: {examples(role)}", short="다시 말씀해 주세요")
 
@@ -170,34 +178,42 @@ class ActionDailyBriefing(CityAction):
         )
 
 
+async def document_answer(ctx: Context) -> Reply | None:
+    """An extractive answer from the reading room, quoting its passages; None if the documents do not answer."""
+    question = ctx.tracker.latest_message.get("text", "")
+    lead, hits = await asyncio.to_thread(knowledge.answer, question, ctx.citizen)
+    if lead is None:
+        return None
+    cites = "; ".join(dict.fromkeys(knowledge.cite(h) for h in hits))
+    return Reply(
+        f"문서에 따르면, {lead} (출처: {cites})",
+        short=lead,
+        data={"type": "knowledge", "passages": hits},
+        sources=[
+            {
+                "kind": "document",
+                "title": h["title"],
+                "section": h["section"],
+                "page": h["page"],
+                "location": h["location"],
+                "source": h["source"],
+                "score": h["score"],
+                "quote": h["text"],
+            }
+            for h in hits
+        ],
+    )
+
+
 class ActionKnowledgeQuestion(CityAction):
     intent = "knowledge_question"
 
     async def answer(self, ctx: Context) -> Reply:
-        import knowledge
-
-        question = ctx.tracker.latest_message.get("text", "")
-        lead, hits = knowledge.answer(question, public_only=ctx.citizen)
-        if lead is None:
+        found = await document_answer(ctx)
+        if found is None:
             return Reply(
-                "보유한 문서에서 이 질문의 답을 찾지 못했습니다. 질문을 바꿔서 다시 물어봐 주세요.",
+                "보유한 문서에서는 이 질문의 답을 찾지 못했습니다. 질문을 바꿔서 다시 물어봐 주세요.",
                 short="문서에 답이 없습니다",
                 data={"type": "knowledge", "passages": []},
             )
-        cites = "; ".join(f"{h['title']} · {h['section']}" for h in hits)
-        return Reply(
-            f"문서에 따르면, {lead} (출처: {cites})",
-            short=lead,
-            data={"type": "knowledge", "passages": hits},
-            sources=[
-                {
-                    "kind": "document",
-                    "title": h["title"],
-                    "section": h["section"],
-                    "source": h["source"],
-                    "score": h["score"],
-                    "quote": h["text"],
-                }
-                for h in hits
-            ],
-        )
+        return found

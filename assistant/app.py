@@ -15,9 +15,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
 from starlette.middleware.base import BaseHTTPMiddleware
 
+import actions
+import knowledge
+
 from . import errors
-from .channels import CHANNELS
-from .schemas import SESSION_ID_PATTERN, ChatRequest, ChatResponse, ErrorResponse, ParseRequest, WebhookRequest
+from .channels import CHANNELS, role_for
+from .schemas import SESSION_ID_PATTERN, ChatRequest, ChatResponse, ErrorResponse, ParseRequest, Passage, SearchRequest, WebhookRequest
 from .service import Secretary
 
 MAX_BODY_BYTES = 64 * 1024
@@ -74,6 +77,12 @@ def create_app() -> FastAPI:
         if any(custom.values()):
             out.append({"recipient_id": body.sender, "custom": custom})
         return out
+
+    @app.post("/v1/knowledge/search", response_model=list[Passage], responses=ERROR_RESPONSES, tags=["knowledge"])
+    async def knowledge_search(body: SearchRequest) -> list[dict[str, Any]]:
+        """Top passages of the reading room; citizens' channels see public documents only."""
+        public_only = not actions.can(role_for(body.channel), "internal_data")
+        return await asyncio.to_thread(knowledge.search, body.query, body.k, public_only, body.mode)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, Any]:

@@ -94,9 +94,63 @@ def train(force: bool = typer.Option(True, help="retrain even if the cached mode
 
 
 @app.command()
-def bench(what: str = typer.Argument("nlu", help="which benchmark in bench/ (nlu)")) -> None:
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="files or folders (.txt .md .pdf .html .docx)"),
+    public: bool = typer.Option(False, "--public/--internal", help="may citizens see these documents? (Markdown front matter wins)"),
+) -> None:
+    """Add documents to the reading room. Unchanged files are skipped; a changed file replaces its old passages."""
+    from tqdm import tqdm
+
+    import knowledge
+
+    files, _ = knowledge.store.expand(paths)
+    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not files) as bar:
+
+        def step(f: Path) -> None:
+            bar.set_postfix_str(f.name[-30:])
+            bar.update(1)
+
+        results = knowledge.get_store().ingest(paths, public=public, progress=step)
+    labels = {"added": "추가", "updated": "갱신", "unchanged": "변경 없음", "failed": "실패", "skipped": "건너뜀"}
+    for r in results:
+        detail = f"{r.chunks}개 구절" if r.status in ("added", "updated", "unchanged") else r.reason
+        typer.echo(f"{labels[r.status]:<6} {r.path}: {detail}")
+    failed = sum(r.status == "failed" for r in results)
+    typer.echo(f"{len(results)}개 중 실패 {failed}개", err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="a question, or - to read one per line from stdin"),
+    k: int = typer.Option(5, "-k", min=1, max=50),
+    as_json: bool = typer.Option(False, "--json", help="one JSON array per line"),
+    public_only: bool = typer.Option(False, "--public-only", help="search as a citizen"),
+    mode: str = typer.Option("hybrid", help="hybrid, dense or lexical"),
+) -> None:
+    """Top passages for QUERY (or for every stdin line with -), with source, location and score."""
+    import knowledge
+
+    if mode not in knowledge.MODES:
+        raise typer.BadParameter(f"mode는 {', '.join(knowledge.MODES)} 중 하나입니다.")
+    for line in (ln.rstrip("\n") for ln in sys.stdin) if query == "-" else [query]:
+        hits = knowledge.search(line, k, public_only, mode) if line.strip() else []
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    [{x: h[x] for x in ("text", "source", "title", "section", "page", "location", "score")} for h in hits],
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            for h in hits:
+                typer.echo(f"{h['score']:.4f}  {knowledge.cite(h)}  {h['text'][:80]}")
+
+
+@app.command()
+def bench(what: str = typer.Argument("nlu", help="which benchmark in bench/ (nlu, knowledge)")) -> None:
     """Run a benchmark from bench/ and print its figures."""
-    script = BENCH_DIR / f"{what}.py"
+    script = BENCH_DIR / f"{what}.py"  # nlu, knowledge
     if not script.exists():
         raise typer.BadParameter(f"no benchmark {script}")
     runpy.run_path(str(script), run_name="__main__")

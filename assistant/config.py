@@ -35,6 +35,8 @@ class Settings(BaseSettings):
         default="https://www.safetydata.go.kr/V2/api/DSSP-IF-00247",
         validation_alias=AliasChoices("SAFETYDATA_URL", "SECRETARY_SAFETYDATA_URL"),
     )
+    chroma_url: str | None = Field(default=None, validation_alias=AliasChoices("CHROMA_URL", "SECRETARY_CHROMA_URL"))
+    embedding_model: str = "hashed"  # or a sentence-transformers name/path, e.g. intfloat/multilingual-e5-small
     openapi_timeout_s: float = 5.0
     realtime_ttl_s: float = 10.0
 

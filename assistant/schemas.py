@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -65,6 +65,26 @@ class WebhookRequest(BaseModel):
     message: str
     metadata: dict[str, Any] = Field(default_factory=dict)
     _message = field_validator("message")(check_text)
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(description="A question or keywords, Korean or English.", examples=["스마트시티 플랫폼 구축 비용"])
+    k: int = Field(5, ge=1, le=50, description="How many passages.")
+    channel: Channel = Field("public", description="Decides the role; citizens (public, kiosk) search public documents only.")
+    mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+
+    _query = field_validator("query")(check_text)
+
+
+class Passage(BaseModel):
+    text: str
+    source: str = Field(description="File name of the document.")
+    title: str
+    section: str = Field(description="Heading path of the passage.")
+    page: int | None = Field(description="PDF page, where the document has pages.")
+    location: str = Field(description="Page ('3쪽') or section, for citing.")
+    public: bool
+    score: float
 
 
 class Intent(BaseModel):

@@ -40,7 +40,9 @@ class Secretary:
         await storage.seed_approvals((await actions.get_city_data().get("approvals")).data)
         nlu = await asyncio.to_thread(load_or_train, settings.model_dir)
         nlu.threshold = settings.nlu_threshold
-        await asyncio.to_thread(knowledge.index)  # build it now, not inside the first question
+        for r in await asyncio.to_thread(knowledge.ingest_sample_corpus):  # first start: ask at once; later: unchanged, skipped
+            if r.status == "failed":
+                log.warning("sample document %s not ingested: %s", r.path, r.reason)
         return cls(settings, storage, nlu)
 
     async def chat(self, text: str, channel: str, session_id: str | None = None, role: str | None = None) -> ChatResponse:

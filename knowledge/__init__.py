@@ -1,40 +1,164 @@
-"""The reading room: passages of white papers and reports, searched and quoted with citations."""
+"""The digital reading room: documents in Chroma, hybrid search, answers that quote their passages."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from nlu import content_words
 
-from .documents import CORPUS_DIR, Passage, load_corpus
-from .lexical import LexicalIndex
+from .embeddings import HASHED, get_embeddings
+from .loaders import SUPPORTED, LoadError
+from .store import MODES, IngestResult, KnowledgeStore
 
-MIN_COVERAGE = 0.6  # a passage must share most of the question's terms to answer it
+CORPUS_DIR = Path(__file__).parent / "corpus"
+MIN_COVERAGE = 0.6  # share of the question's words a passage must contain to count as an answer
+QUESTION_WORDS = {
+    "뭐",
+    "무엇",
+    "무슨",
+    "얼마",
+    "어떻",
+    "어떤",
+    "언제",
+    "왜",
+    "어디",
+    "누구",
+    "몇",
+    "하",
+    "되",
+    "있",
+    "알리",
+    "주",
+    "what",
+    "how",
+    "many",
+    "much",
+    "when",
+    "why",
+    "where",
+    "who",
+    "which",
+    "is",
+    "are",
+    "was",
+    "the",
+    "a",
+    "an",
+    "of",
+    "on",
+    "in",
+    "to",
+    "do",
+    "does",
+    "did",
+    "about",
+    "say",
+    "tell",
+    "me",
+}
 
 
 @lru_cache(maxsize=1)
-def index() -> LexicalIndex:
-    return LexicalIndex(load_corpus())
+def get_store() -> KnowledgeStore:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant import get_settings
+
+    s = get_settings()
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if s.chroma_url:
+        from urllib.parse import urlparse
+
+        u = urlparse(s.chroma_url)
+        client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=chroma_settings)
+    else:
+        client = chromadb.PersistentClient(path=str(s.data_dir / "chroma"), settings=chroma_settings)
+    return KnowledgeStore(client, get_embeddings(s.embedding_model), s.embedding_model)
 
 
-def search(query: str, k: int = 3, public_only: bool = False, min_coverage: float = 0.0) -> list[dict]:
-    return [p.as_dict(s) for p, s in index().search(query, k, public_only, min_coverage)]
+def ingest_sample_corpus() -> list[IngestResult]:
+    """The shipped sample documents, so a new user can ask at once (unchanged files are skipped)."""
+    return get_store().ingest([CORPUS_DIR])
 
 
-def lead_sentence(passage: str, query: str) -> str:
-    """The sentence of the passage that shares most words with the question."""
-    terms = set(content_words(query))
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?다])\s+", passage) if s.strip()]
-    return max(sentences, key=lambda s: len(terms & set(content_words(s))))
+def search(query: str, k: int = 5, public_only: bool = False, mode: str = "hybrid") -> list[dict[str, Any]]:
+    return get_store().search(query, k, public_only, mode)
 
 
-def answer(query: str, public_only: bool = False, k: int = 2) -> tuple[str | None, list[dict]]:
-    """(lead sentence, cited passages); (None, []) when no passage answers the question."""
-    hits = search(query, k, public_only, MIN_COVERAGE)
+def question_terms(question: str) -> list[str]:
+    return [t for t in content_words(question) if t not in QUESTION_WORDS]
+
+
+def coverage(question: str, passage: str) -> float:
+    """Share of the question's content words found in the passage (as substrings: 시민시장실 holds 시장)."""
+    terms = set(question_terms(question))
+    text = re.sub(r"\s+", "", passage.lower())
+    return sum(t in text for t in terms) / len(terms) if terms else 0.0
+
+
+def sentences(passage: str) -> list[str]:
+    """Sentences of prose; a table row is read out with its header ('구분 도로변 측정소, 측정소 수 15곳')."""
+    lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
+    if lines and all(ln.startswith("|") or " | " in ln for ln in lines):
+        header, *rows = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines]
+        return [", ".join(f"{h} {c}" for h, c in zip(header, row, strict=False) if c) for row in rows] or [passage]
+    prose = re.sub(r"\s*\n\s*", " ", passage)  # wrapped lines are one paragraph
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", prose) if s.strip()]
+
+
+def lead(question: str, passages: list[str]) -> str:
+    """The sentence that covers the question best (earlier passages win ties), with the next-best
+    sentence of the same passage when it adds words of the question."""
+    terms = set(question_terms(question))
+    best = None
+    for rank, passage in enumerate(passages):
+        for i, sent in enumerate(sentences(passage)):
+            key = (coverage(question, sent), -rank)
+            if best is None or key > best[0]:
+                best = (key, rank, i)
+    if best is None:
+        return ""
+    _, rank, i = best
+    sents = sentences(passages[rank])
+    first = sents[i]
+    missing = {t for t in terms if t not in re.sub(r"\s+", "", first.lower())}
+    extra = [j for j, s in enumerate(sents) if j != i and any(t in re.sub(r"\s+", "", s.lower()) for t in missing)]
+    if extra:
+        j = extra[0]
+        return " ".join(sents[k] for k in sorted((i, j)))
+    return first
+
+
+def answer(question: str, public_only: bool = False, k: int = 3) -> tuple[str | None, list[dict[str, Any]]]:
+    """(lead sentence, the passages it rests on) or (None, []) when the documents do not answer."""
+    hits = [h for h in search(question, k, public_only) if coverage(question, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
     if not hits:
         return None, []
-    return lead_sentence(hits[0]["text"], query), hits
+    return lead(question, [h["text"] for h in hits]), hits
 
 
-__all__ = ["CORPUS_DIR", "Passage", "answer", "index", "lead_sentence", "load_corpus", "search"]
+def cite(hit: dict[str, Any]) -> str:
+    return f"{hit['title']} · {hit['location'] if hit.get('page') else hit['section']}"
+
+
+__all__ = [
+    "CORPUS_DIR",
+    "HASHED",
+    "MODES",
+    "SUPPORTED",
+    "IngestResult",
+    "KnowledgeStore",
+    "LoadError",
+    "answer",
+    "cite",
+    "coverage",
+    "get_store",
+    "ingest_sample_corpus",
+    "lead",
+    "search",
+    "sentences",
+]

@@ -17,9 +17,11 @@ for var in ("SEOUL_OPENAPI_KEY", "SAFETYDATA_SERVICE_KEY", "SECRETARY_DATABASE_U
 def reset_caches() -> None:
     """Settings, storages and the city data source are cached per process; tests change their env."""
     import actions.citydata
+    import knowledge
     from assistant import config, storage
 
     config.get_settings.cache_clear()
+    knowledge.get_store.cache_clear()
     storage._storages.clear()
     actions.citydata.get_city_data.cache_clear()
 
@@ -56,6 +58,16 @@ def sample():
     from actions import SampleCityData
 
     return SampleCityData().files
+
+
+@pytest.fixture(scope="session")
+def knowledge_store():
+    """The shipped sample corpus, ingested once into the session's data folder."""
+    import knowledge
+
+    results = knowledge.ingest_sample_corpus()
+    assert all(r.status in ("added", "unchanged") for r in results), results
+    return knowledge.get_store()
 
 
 def read_db(url: str, query):
