@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     )
     chroma_url: str | None = Field(default=None, validation_alias=AliasChoices("CHROMA_URL", "SECRETARY_CHROMA_URL"))
     embedding_model: str = "hashed"  # or a sentence-transformers name/path, e.g. intfloat/multilingual-e5-small
+    llm_url: str | None = None  # an OpenAI-compatible endpoint for generated answers; unset: extractive only
+    llm_model: str | None = None
+    llm_api_key: str | None = Field(default=None, validation_alias=AliasChoices("SECRETARY_LLM_API_KEY", "OPENAI_API_KEY"))
+    llm_timeout_s: float = 20.0
     openapi_timeout_s: float = 5.0
     realtime_ttl_s: float = 10.0
 

@@ -10,6 +10,7 @@ from typing import Any
 from nlu import content_words
 
 from .embeddings import HASHED, get_embeddings
+from .generate import generate
 from .loaders import SUPPORTED, LoadError
 from .store import MODES, IngestResult, KnowledgeStore
 
@@ -138,7 +139,9 @@ def answer(question: str, public_only: bool = False, k: int = 3) -> tuple[str | 
     hits = [h for h in search(question, k, public_only) if coverage(question, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
     if not hits:
         return None, []
-    return lead(question, [h["text"] for h in hits]), hits
+    from assistant import get_settings
+
+    return generate(question, hits, get_settings()) or lead(question, [h["text"] for h in hits]), hits
 
 
 def cite(hit: dict[str, Any]) -> str:

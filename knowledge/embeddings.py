@@ -14,13 +14,12 @@ from functools import lru_cache
 from langchain_core.embeddings import Embeddings
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from nlu import content_words
+from nlu import content_words_many
 
 HASHED = "hashed"
 
 
-def _features(text: str) -> list[str]:
-    words = content_words(text)
+def _features(text: str, words: list[str]) -> list[str]:
     squeezed = re.sub(r"\s+", "", text.lower())
     grams = [squeezed[i : i + n] for n in (2, 3) for i in range(len(squeezed) - n + 1)]
     return words + words + grams  # whole words weigh double against their letter n-grams
@@ -29,10 +28,11 @@ def _features(text: str) -> list[str]:
 class HashedEmbeddings(Embeddings):
     def __init__(self, dim: int = 1024):
         self.dim = dim
-        self.vectorizer = HashingVectorizer(analyzer=_features, n_features=dim, alternate_sign=True, norm="l2")
+        self.vectorizer = HashingVectorizer(analyzer=lambda features: features, n_features=dim, alternate_sign=True, norm="l2")
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.vectorizer.transform(texts).toarray().tolist()
+        features = [_features(t, w) for t, w in zip(texts, content_words_many(texts), strict=True)]
+        return self.vectorizer.transform(features).toarray().tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 
 
 class LexicalIndex:
     def __init__(self, ids: list[str], terms: list[list[str]], k1: float = 1.5, b: float = 0.75):
         self.ids = ids
-        self.docs = [Counter(t) for t in terms]
-        self.lengths = [sum(d.values()) for d in self.docs]
-        self.avg = sum(self.lengths) / max(1, len(self.lengths))
-        df = Counter(t for d in self.docs for t in d)
-        n = len(self.docs)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.k1, self.b = k1, b
+        lengths = [len(t) for t in terms]
+        avg = sum(lengths) / max(1, len(lengths))
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)  # term -> (doc, tf part of BM25)
+        for i, doc in enumerate(terms):
+            norm = k1 * (1 - b + b * lengths[i] / avg)
+            for t, tf in Counter(doc).items():
+                self.postings[t].append((i, tf * (k1 + 1) / (tf + norm)))
+        n = len(terms)
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
 
-    def search(self, query_terms: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        terms = set(query_terms)
-        scored = []
-        for cid, d, length in zip(self.ids, self.docs, self.lengths, strict=True):
-            if allowed is not None and cid not in allowed:
-                continue
-            s = sum(
-                self.idf[t] * d[t] * (self.k1 + 1) / (d[t] + self.k1 * (1 - self.b + self.b * length / self.avg)) for t in terms if t in d
-            )
-            if s > 0:
-                scored.append((cid, s))
-        return sorted(scored, key=lambda x: -x[1])[:k]
+    def search(self, query_terms: list[str], k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top chunk ids; allowed_docs limits them to those documents (chunk ids start with 'doc_id:')."""
+        scores: dict[int, float] = defaultdict(float)
+        for t in set(query_terms):
+            for i, w in self.postings.get(t, ()):
+                scores[i] += self.idf[t] * w
+        ranked = ((self.ids[i], s) for i, s in scores.items() if allowed_docs is None or self.ids[i].split(":", 1)[0] in allowed_docs)
+        return heapq.nlargest(k, ranked, key=lambda x: x[1])

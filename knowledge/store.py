@@ -18,7 +18,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from nlu import content_words
+from nlu import content_words, content_words_many
 
 from .chunking import chunk
 from .lexical import LexicalIndex
@@ -26,6 +26,7 @@ from .loaders import SUPPORTED, LoadError, load
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)
 MODES = ("hybrid", "dense", "lexical")
+MANIFEST_TTL_S = 2.0  # another replica's ingest shows up in searches here within this time
 
 
 @dataclass
@@ -57,6 +58,21 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]:
     return files, notes
 
 
+@dataclass
+class Prepared:
+    """One file read, chunked and embedded, ready to write."""
+
+    result: IngestResult
+    doc_id: str
+    sha: str
+    title: str
+    ids: list[str]
+    vectors: list[list[float]]
+    texts: list[str]
+    metas: list[dict[str, Any]]
+    manifest: dict[str, Any]
+
+
 class KnowledgeStore:
     def __init__(self, client: Any, embeddings: Embeddings, model_name: str):
         slug = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-")[:40] or "model"
@@ -67,16 +83,22 @@ class KnowledgeStore:
         self.manifest = client.get_or_create_collection(f"manifest-{slug}", embedding_function=None)
         self.embeddings = embeddings
         self._lexical: tuple[frozenset, LexicalIndex] | None = None
+        self._manifest: tuple[float, dict[str, dict[str, Any]]] | None = None
 
     # -- ingest -------------------------------------------------------------------
-    def current(self) -> dict[str, dict[str, Any]]:
-        got = self.manifest.get(include=["metadatas"])
-        return dict(zip(got["ids"], got["metadatas"], strict=True))
+    def current(self, max_age: float = 0.0) -> dict[str, dict[str, Any]]:
+        """doc_id -> manifest entry. Searches accept an answer up to MANIFEST_TTL_S old (writes here refresh it)."""
+        if self._manifest is None or time.monotonic() - self._manifest[0] > max_age:
+            got = self.manifest.get(include=["metadatas"])
+            self._manifest = (time.monotonic(), dict(zip(got["ids"], got["metadatas"], strict=True)))
+        return self._manifest[1]
 
-    def ingest_file(self, path: Path, public: bool) -> IngestResult:
+    def prepare(self, path: Path, public: bool) -> IngestResult | Prepared:
+        """Read, chunk and embed one file; an IngestResult when there is nothing to write."""
         raw_sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
         doc_id = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
-        before = self.current().get(doc_id)
+        found = self.manifest.get(ids=[doc_id], include=["metadatas"])["metadatas"]
+        before = found[0] if found else None
         try:
             doc = load(path)
         except LoadError as exc:
@@ -86,59 +108,88 @@ class KnowledgeStore:
         if before and before["sha"] == sha:
             return IngestResult(str(path), "unchanged", before["chunks"])
         chunks = chunk(doc.sections)
-        vectors = self.embeddings.embed_documents([f"{doc.title} {c.heading}\n{c.text}" for c in chunks])
-        ids = [f"{doc_id}:{sha[:12]}:{i}" for i in range(len(chunks))]
-        metas = []
-        for i, c in enumerate(chunks):
-            m = {
-                "doc_id": doc_id,
-                "sha": sha,
-                "title": doc.title,
-                "source": path.name,
-                "path": str(path.resolve()),
-                "heading": c.heading,
-                "table": c.table,
-                "public": is_public,
-                "position": i,
-                "terms": " ".join(content_words(f"{c.heading} {c.text}")),
-            }
-            if c.page is not None:
-                m["page"] = c.page
-            metas.append(m)
-        for start in range(0, len(ids), 500):  # Chroma's batches are bounded
-            end = start + 500
-            self.chunks.upsert(
-                ids=ids[start:end], embeddings=vectors[start:end], documents=[c.text for c in chunks[start:end]], metadatas=metas[start:end]
-            )
-        # the manifest flips to the new version only once every chunk of it is in
-        self.manifest.upsert(
-            ids=[doc_id],
-            embeddings=[[1.0]],
-            documents=[doc.title],
-            metadatas=[
-                {
-                    "sha": sha,
-                    "title": doc.title,
-                    "path": str(path.resolve()),
-                    "public": is_public,
-                    "chunks": len(chunks),
-                    "ingested_at": time.time(),
-                }
-            ],
+        texts = [f"{doc.title} {c.heading}\n{c.text}" for c in chunks]
+        terms = content_words_many(texts)  # one Kiwi batch; the hashed embedding reuses it from the cache
+        common = {"doc_id": doc_id, "sha": sha, "title": doc.title, "source": path.name, "path": str(path.resolve()), "public": is_public}
+        metas = [
+            common
+            | {"heading": c.heading, "table": c.table, "position": i, "terms": " ".join(terms[i])}
+            | ({"page": c.page} if c.page else {})
+            for i, c in enumerate(chunks)
+        ]
+        manifest = {
+            "sha": sha,
+            "title": doc.title,
+            "path": str(path.resolve()),
+            "public": is_public,
+            "chunks": len(chunks),
+            "ingested_at": time.time(),
+        }
+        return Prepared(
+            IngestResult(str(path), "updated" if before else "added", len(chunks)),
+            doc_id,
+            sha,
+            doc.title,
+            [f"{doc_id}:{sha[:12]}:{i}" for i in range(len(chunks))],
+            self.embeddings.embed_documents(texts),
+            [c.text for c in chunks],
+            metas,
+            manifest,
         )
-        self.chunks.delete(where={"$and": [{"doc_id": doc_id}, {"sha": {"$ne": sha}}]})
-        return IngestResult(str(path), "updated" if before else "added", len(chunks))
 
-    def ingest(self, paths: Iterable[Path], public: bool = False, progress: Callable[[Path], None] | None = None) -> list[IngestResult]:
+    def write(self, batch: list[Prepared]) -> None:
+        """Chunks first, then the manifest that makes them current, then the old versions go."""
+        rows = [(i, v, d, m) for p in batch for i, v, d, m in zip(p.ids, p.vectors, p.texts, p.metas, strict=True)]
+        for start in range(0, len(rows), 1000):  # Chroma's batches are bounded
+            ids, vectors, texts, metas = map(list, zip(*rows[start : start + 1000], strict=True))
+            self.chunks.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)
+        self.manifest.upsert(
+            ids=[p.doc_id for p in batch],
+            embeddings=[[1.0]] * len(batch),
+            documents=[p.title for p in batch],
+            metadatas=[p.manifest for p in batch],
+        )
+        self._manifest = None
+        for p in batch:
+            self.chunks.delete(where={"$and": [{"doc_id": p.doc_id}, {"sha": {"$ne": p.sha}}]})
+
+    def ingest_file(self, path: Path, public: bool) -> IngestResult:
+        prepared = self.prepare(path, public)
+        if isinstance(prepared, Prepared):
+            self.write([prepared])
+            return prepared.result
+        return prepared
+
+    def ingest(
+        self, paths: Iterable[Path], public: bool = False, progress: Callable[[Path], None] | None = None, batch_chunks: int = 1000
+    ) -> list[IngestResult]:
+        """Files one by one, written in batches (Chroma writes are costly per call); one bad file never stops the rest."""
         files, results = expand(paths)
+        batch: list[Prepared] = []
         for f in files:
             if progress:
                 progress(f)
             try:
-                results.append(self.ingest_file(f, public))
-            except Exception as exc:  # one bad file never stops the batch
-                results.append(IngestResult(str(f), "failed", reason=f"색인 중 오류 ({type(exc).__name__}: {exc})"))
-        return results
+                prepared = self.prepare(f, public)
+            except Exception as exc:
+                prepared = IngestResult(str(f), "failed", reason=f"색인 중 오류 ({type(exc).__name__}: {exc})")
+            if isinstance(prepared, IngestResult):
+                results.append(prepared)
+                continue
+            batch.append(prepared)
+            if sum(len(p.ids) for p in batch) >= batch_chunks:
+                results += self._write_reporting(batch)
+                batch = []
+        return results + self._write_reporting(batch)
+
+    def _write_reporting(self, batch: list[Prepared]) -> list[IngestResult]:
+        if not batch:
+            return []
+        try:
+            self.write(batch)
+        except Exception as exc:  # nothing of the batch became current: its files can simply be ingested again
+            return [IngestResult(p.result.path, "failed", reason=f"색인 저장 실패 ({type(exc).__name__}: {exc})") for p in batch]
+        return [p.result for p in batch]
 
     # -- search -------------------------------------------------------------------
     def _lexical_index(self, current: dict[str, dict[str, Any]]) -> LexicalIndex:
@@ -151,28 +202,28 @@ class KnowledgeStore:
             self._lexical = (version, LexicalIndex([i for i, _ in live], [m["terms"].split() for _, m in live]))
         return self._lexical[1]
 
+    def _dense(self, vector: list[float], n: int, where: dict | None) -> list[tuple[str, dict[str, Any], float]]:
+        got = self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"])
+        return list(zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True))
+
     def search(self, query: str, k: int = 5, public_only: bool = False, mode: str = "hybrid") -> list[dict[str, Any]]:
-        current = self.current()
+        current = self.current(max_age=MANIFEST_TTL_S)
         if not current:
             return []
         live = {d for d, m in current.items() if not public_only or m["public"]}
         pool = max(4 * k, 20)
         ranked: dict[str, list[float]] = {}
         if mode in ("hybrid", "dense"):
-            where = {"public": True} if public_only else None
-            n = min(pool, self.chunks.count())
-            got = self.chunks.query(
-                query_embeddings=[self.embeddings.embed_query(query)], n_results=n, where=where, include=["metadatas", "distances"]
-            )
-            rank = 0
-            for cid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True):
-                if meta["doc_id"] in live and current[meta["doc_id"]]["sha"] == meta["sha"]:
-                    ranked.setdefault(cid, [0.0, 1 - dist, 0.0])[0] += 1 / (RRF_K + rank)
-                    rank += 1
+            vector = self.embeddings.embed_query(query)
+            rows = self._dense(vector, min(3 * pool if public_only else pool, self.chunks.count()), None)
+            kept = [r for r in rows if r[1]["doc_id"] in live and current[r[1]["doc_id"]]["sha"] == r[1]["sha"]]
+            if public_only and len(kept) < k:  # few public chunks near the query: let Chroma filter (slower)
+                rows = self._dense(vector, min(pool, self.chunks.count()), {"public": True})
+                kept = [r for r in rows if r[1]["doc_id"] in live and current[r[1]["doc_id"]]["sha"] == r[1]["sha"]]
+            for rank, (cid, _meta, dist) in enumerate(kept[:pool]):
+                ranked.setdefault(cid, [0.0, 1 - dist, 0.0])[0] += 1 / (RRF_K + rank)
         if mode in ("hybrid", "lexical"):
-            index = self._lexical_index(current)
-            allowed = {cid for cid in index.ids if cid.split(":")[0] in live}
-            for rank, (cid, s) in enumerate(index.search(content_words(query), pool, allowed)):
+            for rank, (cid, s) in enumerate(self._lexical_index(current).search(content_words(query), pool, live)):
                 entry = ranked.setdefault(cid, [0.0, 0.0, 0.0])
                 entry[0] += 1 / (RRF_K + rank)
                 entry[2] = s

@@ -2,7 +2,7 @@
 
 from .embedded import FALLBACK_INTENT, EmbeddedNLU, load_or_train
 from .evaluation import evaluate
-from .korean import content_words, kiwi
+from .korean import content_words, content_words_many, kiwi
 from .training_data import Example, TrainingData, load, load_files, split
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Example",
     "TrainingData",
     "content_words",
+    "content_words_many",
     "evaluate",
     "kiwi",
     "load",

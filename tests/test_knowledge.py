@@ -19,6 +19,7 @@ from conftest import say
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+import knowledge
 from knowledge.embeddings import HashedEmbeddings
 from knowledge.store import KnowledgeStore
 
@@ -287,3 +288,95 @@ def test_against_a_chroma_server(tmp_path, docs):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+class ChatCompletions:
+    """An OpenAI-compatible endpoint on loopback that answers with a fixed completion and records the prompt.
+    (No model can run here; what is tested is our prompt, the real langchain-openai client and the fallback.)"""
+
+    def __init__(self, content: str, status: int = 200):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from threading import Thread
+
+        self.requests: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                outer.requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                body = json.dumps(
+                    {
+                        "id": "c1",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "test",
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    }
+                ).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.parametrize(
+    "content,status,generated",
+    [
+        ("1단계와 2단계를 합쳐 누적 구축 비용은 100억 원입니다 [1].", 200, True),
+        ("문서에 답이 없습니다", 200, False),  # the model found nothing: the extractive answer stands
+        ("", 500, False),  # the endpoint failed: the extractive answer stands
+    ],
+)
+def test_generated_answers_rest_on_the_passages(knowledge_store, monkeypatch, content, status, generated):
+    from assistant import config
+
+    llm = ChatCompletions(content, status)
+    monkeypatch.setenv("SECRETARY_LLM_URL", llm.url)
+    monkeypatch.setenv("SECRETARY_LLM_MODEL", "test-model")
+    config.get_settings.cache_clear()
+    try:
+        lead, hits = knowledge.answer("스마트시티 플랫폼 구축 비용이 얼마였지")
+    finally:
+        llm.server.shutdown()
+        config.get_settings.cache_clear()
+    assert llm.requests and llm.requests[0]["model"] == "test-model" and llm.requests[0]["temperature"] == 0
+    prompt = "\n".join(m["content"] for m in llm.requests[0]["messages"])
+    assert (
+        "인용문에만 근거해" in prompt
+        and "스마트시티 플랫폼 구축 비용이 얼마였지" in prompt
+        and "[1] (스마트시티 플랫폼 운영 보고서" in prompt
+    )
+    assert "42억 원" in prompt  # the passages are quoted to the model
+    assert lead == (
+        content
+        if generated
+        else "스마트시티 플랫폼 1단계 구축에는 2017년부터 2019년까지 총 42억 원이 들었습니다. "
+        "2단계 고도화(2023~2025년)에는 58억 원이 추가로 투입되어 누적 구축 비용은 100억 원입니다."
+    )
+    assert hits[0]["section"] == "1. 구축 경과와 비용"
+
+
+def test_a_lone_public_passage_is_found_behind_many_internal_ones(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    internal = "\n\n".join(
+        f"## {i}. 수도 요금 검토 {i}\n\n내부 검토: 수도 요금 조정안 {i}번, 요금 인상 폭 {i}%를 검토합니다." for i in range(90)
+    )
+    (folder / "internal.md").write_text(f"---\ntitle: 내부 요금 검토\npublic: false\n---\n{internal}", encoding="utf-8")
+    (folder / "public.md").write_text(
+        "---\ntitle: 요금 안내\npublic: true\n---\n## 안내\n\n수도 요금은 1톤에 760원입니다.", encoding="utf-8"
+    )
+    store = store_in(tmp_path)
+    store.ingest([folder])
+    assert store.chunks.count() > 3 * 20  # more internal chunks than the unfiltered dense pool holds
+    hits = store.search("수도 요금 검토 조정안 인상", 1, public_only=True, mode="dense")
+    assert [h["source"] for h in hits] == ["public.md"]
