@@ -7,12 +7,15 @@ STAMP  := $(VENV)/.installed
 APT_PACKAGES := postgresql fonts-nanum
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-deps bench clean
+RASA_VENV := .rasa-venv
+RASA_STAMP := $(RASA_VENV)/.installed
+
+.PHONY: run test install system-deps rasa bench clean
 
 run: install            ## set up and run the product (embedded default)
 	$(BIN)/secretary serve
 
-test: install system-deps   ## set up and run the tests
+test: install system-deps rasa   ## set up and run the tests (Rasa tests included)
 	$(BIN)/ruff check .
 	ORT_DISABLE_TELEMETRY=1 $(BIN)/pytest
 
@@ -30,5 +33,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+rasa: $(RASA_STAMP)      ## Rasa 3.6.21 in its own venv (pydantic 1), for `secretary train --engine rasa`
+
+$(RASA_STAMP): nlu/rasa-requirements.txt nlu/rasa-constraints.txt
+	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check -r nlu/rasa-requirements.txt -c nlu/rasa-constraints.txt
+	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(RASA_VENV) .pytest_cache

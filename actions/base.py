@@ -8,6 +8,7 @@ payload (`json_message`) carrying `short` (watch), `data` (wall screen), `direct
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -50,6 +51,10 @@ class Context:
     def mentioned(self, name: str) -> Any:
         """The value of an entity in this message, if any."""
         return next(self.tracker.get_latest_entity_values(name), None)
+
+    def all_mentioned(self, name: str) -> list[Any]:
+        """Every value of that entity in this message (Rasa may report a span from two extractors)."""
+        return list(dict.fromkeys(self.tracker.get_latest_entity_values(name)))
 
     def value(self, name: str) -> Any:
         """This message's entity; for a location also where the conversation was before (the slot).
@@ -98,15 +103,17 @@ def cited(text: str, reading: Reading, short: str, data: dict[str, Any]) -> Repl
     return Reply(f"{text} {stamp(reading)}", short=short, data=data, sources=[reading.citation()])
 
 
-class CityAction(Action):
+class CityAction(Action, ABC):
+    """Abstract: rasa-sdk's action server registers every concrete Action subclass it finds."""
+
     intent: ClassVar[str]
     permission: ClassVar[str] = "public_data"
 
     def name(self) -> str:
         return f"action_{self.intent}"
 
-    async def answer(self, ctx: Context) -> Reply:
-        raise NotImplementedError
+    @abstractmethod
+    async def answer(self, ctx: Context) -> Reply: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         ctx = Context(tracker, get_city_data())

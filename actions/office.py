@@ -138,16 +138,16 @@ class ActionCallOfficer(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         officers = (await ctx.city.get("officers", None)).data
-        person, dept, topic = ctx.mentioned("person"), ctx.mentioned("department"), ctx.mentioned("topic")
+        people, depts, topics = ctx.all_mentioned("person"), ctx.all_mentioned("department"), ctx.all_mentioned("topic")
         district = ctx.mentioned("district")
         match = (
-            [o for o in officers if person and o["name"] == person]
-            or [o for o in officers if dept and o["department"] == dept]
+            [o for o in officers if o["name"] in people]
+            or [o for o in officers if o["department"] in depts]
             or [o for o in officers if district and district in o["districts"]]
-            or [o for o in officers if topic and topic in o["topics"]]
+            or [o for o in officers if set(topics) & set(o["topics"])]
         )
         if not match:
-            who = person or dept or district or topic
+            who = next(iter(people + depts + ([district] if district else []) + topics), None)
             if who:
                 return Reply(
                     f"{josa(str(who), '과')} 연결할 담당자를 찾지 못했습니다. 부서 이름으로 다시 말씀해 주세요.", short="담당자 없음"

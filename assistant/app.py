@@ -63,7 +63,7 @@ def create_app() -> FastAPI:
     @app.post("/model/parse", responses=ERROR_RESPONSES, tags=["rasa"])
     async def model_parse(body: ParseRequest, request: Request) -> dict[str, Any]:
         """Rasa's NLU API: intent, canonical entities and intent ranking."""
-        return secretary(request).nlu.parse(body.text)
+        return await secretary(request).parse(body.text)
 
     @app.post("/webhooks/rest/webhook", responses=ERROR_RESPONSES, tags=["rasa"])
     async def rest_webhook(body: WebhookRequest, request: Request) -> list[dict[str, Any]]:

@@ -83,14 +83,70 @@ def parse(
 
 
 @app.command()
-def train(force: bool = typer.Option(True, help="retrain even if the cached model is current")) -> None:
-    """Train the embedded NLU from nlu/data and cache it in the data folder."""
+def train(
+    engine: str = typer.Option("embedded", help="embedded, or rasa (real Rasa 3.6 in .rasa-venv: make rasa)"),
+    force: bool = typer.Option(True, help="retrain the embedded model even if the cached one is current"),
+) -> None:
+    """Train NLU from nlu/data: the embedded engine (cached in the data folder) or a Rasa model."""
+    t0 = time.perf_counter()
+    if engine == "rasa":
+        from nlu import rasa_engine
+
+        try:
+            model = rasa_engine.train(get_settings().data_dir / "rasa-models")
+        except FileNotFoundError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        typer.echo(f"trained Rasa in {time.perf_counter() - t0:.0f}s -> {model}")
+        return
+    if engine != "embedded":
+        raise typer.BadParameter("engine은 embedded 또는 rasa입니다.")
     from nlu import load_or_train
     from nlu.embedded import model_path
 
-    t0 = time.perf_counter()
     load_or_train(get_settings().model_dir, force=force)
     typer.echo(f"trained in {time.perf_counter() - t0:.1f}s -> {model_path(get_settings().model_dir)}")
+
+
+nlu_app = typer.Typer(help="NLU engines: compare the embedded engine with real Rasa.", no_args_is_help=True)
+app.add_typer(nlu_app, name="nlu")
+
+
+@nlu_app.command("compare")
+def compare(
+    as_json: bool = typer.Option(False, "--json", help='one object {"embedded": {...}, "rasa": {...}}'),
+    test_file: Path | None = typer.Option(None, help="a Rasa NLU YAML file to test on (train on all of nlu/data)"),
+) -> None:
+    """Train both engines on the same train split, test both on the same held-out split, in one run."""
+    import tempfile
+
+    from nlu import EmbeddedNLU, evaluate, load, load_files, rasa_engine, split
+    from nlu.evaluation import score
+
+    data = load()
+    if test_file:
+        if not test_file.exists():
+            raise typer.BadParameter(f"파일이 없습니다: {test_file}")
+        train_set, test_set = data.examples, load_files([test_file]).examples
+    else:
+        train_set, test_set = split(data.examples)
+    figures = {"embedded": evaluate(EmbeddedNLU(data).train(train_set).parse, test_set)}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            model = rasa_engine.train_split(train_set, Path(tmp))
+        except FileNotFoundError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        results, latencies = rasa_engine.parse_many(model, [e.text for e in test_set])
+    figures["rasa"] = score(results, test_set, latencies)
+    keys = ("intent_accuracy", "entity_f1", "parse_p50_ms", "parse_p95_ms", "n_test")
+    if as_json:
+        typer.echo(json.dumps({name: {k: f[k] for k in keys} for name, f in figures.items()}))
+        return
+    typer.echo(
+        f"train {len(train_set)} / test {len(test_set)} examples ({test_file or 'own 20% split of nlu/data'}); parse timed in each engine's process"
+    )
+    typer.echo(f"{'engine':<10}" + "".join(f"{k:>17}" for k in keys))
+    for name, f in figures.items():
+        typer.echo(f"{name:<10}" + "".join(f"{f[k]:>17}" for k in keys))
 
 
 @app.command()

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     port: int = 8000
     nlu: Literal["embedded", "rasa"] = "embedded"
     nlu_threshold: float = 0.15
+    rasa_url: str = Field(default="http://127.0.0.1:5005", validation_alias=AliasChoices("RASA_URL", "SECRETARY_RASA_URL"))
+    rasa_timeout_s: float = 30.0
     max_text_chars: int = 1000
     session_ttl_hours: float = 12  # an idle conversation forgets its context (Rasa's session_expiration_time)
 

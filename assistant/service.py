@@ -18,6 +18,7 @@ from .config import Settings, get_settings
 from .dialogue import EmbeddedDialogue, NLUEngine
 from .hub import Hub
 from .metrics import STAGE_SECONDS, TURNS
+from .rasa_dialogue import RasaDialogue
 from .schemas import ChatResponse
 from .storage import Storage, get_storage
 
@@ -29,7 +30,10 @@ class Secretary:
         self.settings = settings
         self.storage = storage
         self.nlu = nlu
-        self.dialogue = EmbeddedDialogue(nlu, storage, timedelta(hours=settings.session_ttl_hours))
+        embedded = EmbeddedDialogue(nlu, storage, timedelta(hours=settings.session_ttl_hours))
+        self.dialogue: EmbeddedDialogue | RasaDialogue = (
+            RasaDialogue(settings.rasa_url, embedded, settings.rasa_timeout_s) if settings.nlu == "rasa" else embedded
+        )
         self.hub = Hub()
 
     @classmethod
@@ -79,18 +83,23 @@ class Secretary:
             **reply,
         )
 
+    async def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's parse in Rasa mode (the embedded engine when Rasa is down), else the embedded engine's."""
+        if isinstance(self.dialogue, RasaDialogue) and (out := await self.dialogue.parse(text)) is not None:
+            return out
+        return self.nlu.parse(text)
+
     async def health(self) -> dict[str, Any]:
         try:
             await self.storage.pending_approvals()
             db = "ok"
         except Exception as exc:  # reported, not raised: /health must answer
             db = f"error: {exc.__class__.__name__}"
-        return {
-            "status": "ok" if db == "ok" else "degraded",
-            "nlu": {"engine": self.nlu.name, "threshold": self.nlu.threshold},
-            "database": db,
-            "city_data": type(actions.get_city_data()).__name__,
-        }
+        nlu: dict[str, Any] = {"engine": self.settings.nlu, "threshold": self.nlu.threshold}
+        if isinstance(self.dialogue, RasaDialogue):
+            nlu |= {"rasa_url": str(self.dialogue.client.base_url), "rasa": await self.dialogue.check()}
+        degraded = db != "ok" or nlu.get("rasa", "ok") != "ok"
+        return {"status": "degraded" if degraded else "ok", "nlu": nlu, "database": db, "city_data": type(actions.get_city_data()).__name__}
 
     async def close(self) -> None:
         await self.storage.close()

@@ -66,6 +66,32 @@ def parse_markup(line: str) -> tuple[str, tuple[Entity, ...]]:
     return "".join(text), tuple(entities)
 
 
+def to_markup(example: Example) -> str:
+    """The example back in Rasa's markup, canonical values kept: '[강남]{"entity": "district", "value": "강남구"}는?'."""
+    out, pos = [], 0
+    for e in sorted(example.entities, key=lambda e: e.start):
+        surface = example.text[e.start : e.end]
+        out.append(example.text[pos : e.start])
+        out.append(
+            f"[{surface}]({e.entity})"
+            if surface == e.value
+            else f"[{surface}]" + json.dumps({"entity": e.entity, "value": e.value}, ensure_ascii=False)
+        )
+        pos = e.end
+    return "".join(out) + example.text[pos:]
+
+
+def write_nlu_yaml(path: Path, examples: list[Example]) -> None:
+    """Examples as a Rasa NLU file (as `rasa train nlu` and `--test-file` read them)."""
+    by_intent: dict[str, list[str]] = {}
+    for ex in examples:
+        by_intent.setdefault(ex.intent, []).append(to_markup(ex))
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, texts in by_intent.items():
+        lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {t}" for t in texts]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _items(block: str) -> list[str]:
     return [ln.strip()[2:].strip() for ln in block.splitlines() if ln.strip().startswith("- ")]
 
