@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant import get_settings
 from nlu import content_words
 
 from .embeddings import HASHED, get_embeddings
@@ -16,58 +17,17 @@ from .store import MODES, IngestResult, KnowledgeStore
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 MIN_COVERAGE = 0.6  # share of the question's words a passage must contain to count as an answer
-QUESTION_WORDS = {
-    "뭐",
-    "무엇",
-    "무슨",
-    "얼마",
-    "어떻",
-    "어떤",
-    "언제",
-    "왜",
-    "어디",
-    "누구",
-    "몇",
-    "하",
-    "되",
-    "있",
-    "알리",
-    "주",
-    "what",
-    "how",
-    "many",
-    "much",
-    "when",
-    "why",
-    "where",
-    "who",
-    "which",
-    "is",
-    "are",
-    "was",
-    "the",
-    "a",
-    "an",
-    "of",
-    "on",
-    "in",
-    "to",
-    "do",
-    "does",
-    "did",
-    "about",
-    "say",
-    "tell",
-    "me",
-}
+# Question words and light verbs say what is asked, not what about: they do not count for coverage.
+QUESTION_WORDS = set(
+    "뭐 무엇 무슨 얼마 어떻 어떤 언제 왜 어디 누구 몇 하 되 있 알리 주 "
+    "what how many much when why where who which is are was the a an of on in to do does did about say tell me".split()
+)
 
 
 @lru_cache(maxsize=1)
 def get_store() -> KnowledgeStore:
-    import chromadb
+    import chromadb  # heavy: only when the store is first needed
     from chromadb.config import Settings as ChromaSettings
-
-    from assistant import get_settings
 
     s = get_settings()
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -94,10 +54,14 @@ def question_terms(question: str) -> list[str]:
     return [t for t in content_words(question) if t not in QUESTION_WORDS]
 
 
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text.lower())
+
+
 def coverage(question: str, passage: str) -> float:
     """Share of the question's content words found in the passage (as substrings: 시민시장실 holds 시장)."""
     terms = set(question_terms(question))
-    text = re.sub(r"\s+", "", passage.lower())
+    text = squash(passage)
     return sum(t in text for t in terms) / len(terms) if terms else 0.0
 
 
@@ -126,8 +90,8 @@ def lead(question: str, passages: list[str]) -> str:
     _, rank, i = best
     sents = sentences(passages[rank])
     first = sents[i]
-    missing = {t for t in terms if t not in re.sub(r"\s+", "", first.lower())}
-    extra = [j for j, s in enumerate(sents) if j != i and any(t in re.sub(r"\s+", "", s.lower()) for t in missing)]
+    missing = {t for t in terms if t not in squash(first)}
+    extra = [j for j, s in enumerate(sents) if j != i and any(t in squash(s) for t in missing)]
     if extra:
         j = extra[0]
         return " ".join(sents[k] for k in sorted((i, j)))
@@ -139,13 +103,11 @@ def answer(question: str, public_only: bool = False, k: int = 3) -> tuple[str | 
     hits = [h for h in search(question, k, public_only) if coverage(question, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
     if not hits:
         return None, []
-    from assistant import get_settings
-
     return generate(question, hits, get_settings()) or lead(question, [h["text"] for h in hits]), hits
 
 
 def cite(hit: dict[str, Any]) -> str:
-    return f"{hit['title']} · {hit['location'] if hit.get('page') else hit['section']}"
+    return f"{hit['title']} · {hit['location']}"
 
 
 __all__ = [
