@@ -3,8 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the tests use for real: a PostgreSQL server; a Korean font to make test PDFs.
-APT_PACKAGES := postgresql fonts-nanum
+# Debian packages used for real: a PostgreSQL server and a Korean font (tests), espeak-ng (Korean speech).
+APT_PACKAGES := postgresql fonts-nanum espeak-ng
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 RASA_VENV := .rasa-venv
@@ -25,12 +25,14 @@ bench: install          ## print benchmark figures
 install: $(STAMP)
 
 system-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb /usr/share/fonts/truetype/nanum/NanumGothic.ttf >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	@ls /usr/lib/postgresql/*/bin/initdb /usr/share/fonts/truetype/nanum/NanumGothic.ttf /usr/bin/espeak-ng >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; }
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps openai-whisper==20250625
 	touch $@
 
 rasa: $(RASA_STAMP)      ## Rasa 3.6.21 in its own venv (pydantic 1), for `secretary train --engine rasa`

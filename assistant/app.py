@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI, File, Form, Request, UploadFile, WebSocket, WebSocketDisconnect
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
@@ -17,21 +18,37 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 import actions
 import knowledge
+import voice
 
 from . import errors
-from .channels import CHANNELS, role_for
-from .schemas import SESSION_ID_PATTERN, ChatRequest, ChatResponse, ErrorResponse, ParseRequest, Passage, SearchRequest, WebhookRequest
+from .channels import CHANNELS, Channel, role_for
+from .schemas import (
+    SESSION_ID_PATTERN,
+    ChatRequest,
+    ChatResponse,
+    ErrorResponse,
+    ParseRequest,
+    Passage,
+    SearchRequest,
+    VoiceAudio,
+    VoiceResponse,
+    WebhookRequest,
+)
 from .service import Secretary
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_WS_FRAME = 64 * 1024
+AUDIO_TYPES = ("audio/", "video/webm", "video/ogg", "application/octet-stream")
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {s: {"model": ErrorResponse} for s in (400, 413, 422)}
 
 
 class BodyLimit(BaseHTTPMiddleware):
+    """64 KiB for JSON; /v1/voice may carry up to voice.MAX_BYTES of audio (its form fields besides)."""
+
     async def dispatch(self, request: Request, call_next):  # type: ignore[no-untyped-def]
+        limit = voice.MAX_BYTES + MAX_BODY_BYTES if request.url.path == "/v1/voice" else MAX_BODY_BYTES
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        if length and length.isdigit() and int(length) > limit:
             return errors.error_response("body_too_large")
         return await call_next(request)
 
@@ -83,6 +100,32 @@ def create_app() -> FastAPI:
         """Top passages of the reading room; citizens' channels see public documents only."""
         public_only = not actions.can(role_for(body.channel), "internal_data")
         return await asyncio.to_thread(knowledge.search, body.query, body.k, public_only, body.mode)
+
+    @app.post(
+        "/v1/voice",
+        response_model=VoiceResponse,
+        responses=ERROR_RESPONSES | {415: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+        tags=["voice"],
+    )
+    async def voice_turn(
+        request: Request,
+        audio: UploadFile = File(..., description="WAV, MP3, M4A, OGG/Opus, WebM: anything ffmpeg decodes"),
+        channel: Channel = Form("wall"),
+        session_id: str | None = Form(None, pattern=SESSION_ID_PATTERN),
+        audio_format: Literal["wav", "opus"] = Form("wav"),
+    ) -> VoiceResponse:
+        """A spoken command: transcript, the reply (as /v1/chat) and the reply spoken, with per-stage timings."""
+        if audio.content_type and not audio.content_type.startswith(AUDIO_TYPES):
+            raise errors.ApiError("audio_content_type")
+        data = await audio.read(voice.MAX_BYTES + 1)
+        sec = secretary(request)
+        turn = await voice.run(data, sec.settings, lambda text: sec.chat(text, channel, session_id), audio_format)
+        return VoiceResponse(
+            transcript=turn.transcript,
+            reply=turn.reply,
+            timings_ms=turn.timings_ms,
+            audio=VoiceAudio(format=turn.audio_format, sample_rate=turn.sample_rate, base64=base64.b64encode(turn.audio).decode()),
+        )
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> dict[str, Any]:

@@ -204,7 +204,92 @@ def search(
 
 
 @app.command()
-def bench(what: str = typer.Argument("nlu", help="which benchmark in bench/ (nlu, knowledge)")) -> None:
+def transcribe(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="any audio ffmpeg decodes"),
+    backend: str | None = typer.Option(None, help="openai-whisper or faster-whisper (default: SECRETARY_ASR_BACKEND)"),
+    model: str | None = typer.Option(None, help="name or path (default: SECRETARY_ASR_MODEL)"),
+) -> None:
+    """Print what the recognizer hears in FILE (Korean, with the city's words as the prompt)."""
+    from voice import asr, audio, vad
+
+    s = get_settings()
+    try:
+        recognizer = asr.load(backend or s.asr_backend, model or s.asr_model)
+        speech = vad.trim(audio.decode(file.read_bytes(), s.voice_max_seconds))
+    except (asr.ASRUnavailable, audio.AudioError) as exc:
+        typer.echo(getattr(exc, "message", str(exc)), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(recognizer.transcribe(speech, asr.domain_prompt()))
+
+
+@app.command()
+def say(
+    text: str,
+    output: Path = typer.Option(..., "-o", "--output", help="out.wav or out.ogg (Opus)"),
+    model: str | None = typer.Option(None, help="a Coqui model name or path (default: SECRETARY_TTS_MODEL, else espeak-ng)"),
+) -> None:
+    """Speak TEXT into a WAV or Ogg/Opus file, reading numbers and units the Korean way."""
+    from voice import audio, tts
+
+    samples, rate = tts.load(model or get_settings().tts_model).synthesize(text)
+    output.write_bytes(audio.to_opus(samples, rate) if output.suffix.lower() in (".ogg", ".opus") else audio.to_wav(samples, rate))
+    typer.echo(f"{output}: {len(samples) / rate:.1f}s")
+
+
+models_app = typer.Typer(help="ASR and TTS models: which are configured, which are here, how to get them.", invoke_without_command=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback()
+def models(ctx: typer.Context) -> None:
+    """List the configured models and whether each is installed."""
+    if ctx.invoked_subcommand:
+        return
+    import shutil
+
+    from voice import asr
+
+    s = get_settings()
+    here = asr.present(s.asr_backend, s.asr_model)
+    typer.echo(
+        f"ASR  {s.asr_backend} '{s.asr_model}': {'installed' if here else 'NOT installed -> secretary models download ' + s.asr_model}"
+    )
+    for backend in asr.BACKENDS:
+        for name in ("tiny", "base", "small", "medium", "large-v3"):
+            if asr.present(backend, name):
+                typer.echo(f"     also here: {backend} '{name}'")
+    if s.tts_model:
+        typer.echo(f"TTS  coqui '{s.tts_model}'")
+    typer.echo(
+        f"TTS  espeak-ng (Korean voice): {'installed' if shutil.which('espeak-ng') else 'NOT installed -> apt-get install espeak-ng'}"
+    )
+
+
+@models_app.command("download")
+def models_download(name: str, backend: str | None = typer.Option(None, help="openai-whisper or faster-whisper")) -> None:
+    """Fetch an ASR model with the library's own download (needs internet)."""
+    backend = backend or get_settings().asr_backend
+    try:
+        if backend == "openai-whisper":
+            import whisper
+
+            from voice.asr import whisper_cache
+
+            whisper._download(whisper._MODELS[name], str(whisper_cache()), in_memory=False)
+        else:
+            from faster_whisper.utils import download_model
+
+            download_model(name)
+    except KeyError:
+        raise typer.BadParameter(f"알 수 없는 모델 이름입니다: {name}") from None
+    except OSError as exc:
+        typer.echo(f"내려받지 못했습니다(인터넷 연결을 확인하세요): {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{backend} '{name}' downloaded")
+
+
+@app.command()
+def bench(what: str = typer.Argument("nlu", help="which benchmark in bench/ (nlu, knowledge, voice)")) -> None:
     """Run a benchmark from bench/ and print its figures."""
     script = BENCH_DIR / f"{what}.py"  # nlu, knowledge
     if not script.exists():

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = Field(default=None, validation_alias=AliasChoices("SECRETARY_LLM_API_KEY", "OPENAI_API_KEY"))
     llm_timeout_s: float = 20.0
+    asr_backend: Literal["openai-whisper", "faster-whisper"] = "openai-whisper"
+    asr_model: str = "small"  # a name (downloaded by the library on first use) or a checkpoint/CTranslate2 path
+    tts_model: str | None = None  # a Coqui model name or checkpoint path; unset: espeak-ng's Korean voice
+    voice_max_seconds: float = 30.0
     openapi_timeout_s: float = 5.0
     realtime_ttl_s: float = 10.0
 

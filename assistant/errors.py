@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from voice import ASRUnavailable, AudioError
+
 from .metrics import ERRORS
 from .schemas import ERRORS as MESSAGES
 
@@ -51,6 +53,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def on_api_error(request: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.code, **exc.params)
+
+    @app.exception_handler(AudioError)
+    async def on_audio(request: Request, exc: AudioError) -> JSONResponse:
+        ERRORS.labels(exc.code).inc()
+        return JSONResponse({"error": {"code": exc.code, "message": exc.message, "message_en": exc.message_en}}, status_code=exc.status)
+
+    @app.exception_handler(ASRUnavailable)
+    async def on_no_model(request: Request, exc: ASRUnavailable) -> JSONResponse:
+        ERRORS.labels("asr_unavailable").inc()
+        return JSONResponse({"error": {"code": "asr_unavailable", "message": exc.message, "message_en": exc.message_en}}, status_code=503)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -30,6 +30,7 @@ ERRORS: dict[str, tuple[int, str, str]] = {
     ),
     "missing_field": (422, "필수 항목이 빠졌습니다: {field}", "Missing field: {field}"),
     "invalid_field": (422, "항목 값이 올바르지 않습니다: {field}", "Invalid value for {field}"),
+    "audio_content_type": (415, "오디오 파일을 보내 주세요(WAV, MP3, M4A, OGG, WebM).", "send an audio file"),
     "not_found": (404, "요청하신 주소가 없습니다.", "Not found."),
     "internal": (500, "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.", "Internal error."),
 }
@@ -104,6 +105,19 @@ class ChatResponse(BaseModel):
     data: dict[str, Any] | None = Field(description="Structured data behind the reply, for the screen (omitted on watch).")
     sources: list[dict[str, Any]] = Field(description="Where the figures and quotes come from, with their time.")
     timings_ms: dict[str, float]
+
+
+class VoiceAudio(BaseModel):
+    format: Literal["wav", "opus"]
+    sample_rate: int
+    base64: str = Field(description="The spoken reply, base64-encoded (WAV, or Ogg/Opus).")
+
+
+class VoiceResponse(BaseModel):
+    transcript: str = Field(description="What the recognizer heard.")
+    reply: ChatResponse
+    audio: VoiceAudio
+    timings_ms: dict[str, float] = Field(description="decode, vad, asr, dialogue (nlu, action), tts_first_audio, tts_total, encode, total")
 
 
 class ErrorBody(BaseModel):
