@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-from fastapi import FastAPI, File, Form, Request, UploadFile, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI, File, Form, Request, UploadFile, WebSocket
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import ValidationError
 from starlette.middleware.base import BaseHTTPMiddleware
 
 import actions
 import knowledge
 import voice
 
-from . import errors
+from . import errors, ws
 from .channels import CHANNELS, Channel, role_for
+from .metrics import STAGE_SECONDS
 from .schemas import (
     SESSION_ID_PATTERN,
     ChatRequest,
@@ -120,6 +118,8 @@ def create_app() -> FastAPI:
         data = await audio.read(voice.MAX_BYTES + 1)
         sec = secretary(request)
         turn = await voice.run(data, sec.settings, lambda text: sec.chat(text, channel, session_id), audio_format)
+        for stage in ("decode", "vad", "asr", "tts_first_audio", "tts_total"):
+            STAGE_SECONDS.labels(stage).observe(turn.timings_ms[stage] / 1000)
         return VoiceResponse(
             transcript=turn.transcript,
             reply=turn.reply,
@@ -136,67 +136,8 @@ def create_app() -> FastAPI:
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.websocket("/v1/ws")
-    async def ws(websocket: WebSocket) -> None:
-        """Wall screens receive directives; any client can send {"type": "chat", "text": ...} turns."""
-        channel = websocket.query_params.get("channel", "wall")
-        session_id = websocket.query_params.get("session_id")
-        await websocket.accept()
-        if channel not in CHANNELS or (session_id and not re.match(SESSION_ID_PATTERN, session_id)):
-            await websocket.close(code=1008, reason="invalid channel or session_id")
-            return
-        sec: Secretary = websocket.app.state.secretary
-        queue = sec.hub.subscribe() if channel == "wall" else None
-
-        async def forward() -> None:
-            while queue is not None:
-                await websocket.send_json(await queue.get())
-
-        pusher = asyncio.create_task(forward())
-        try:
-            while True:
-                msg = await websocket.receive()
-                if msg["type"] == "websocket.disconnect":
-                    break
-                raw = msg.get("text")
-                if raw is None:
-                    await websocket.send_json(
-                        ws_error("unsupported_frame", "지원하지 않는 형식의 메시지입니다.", "binary frames are not accepted here")
-                    )
-                    continue
-                if len(raw.encode()) > MAX_WS_FRAME:
-                    await websocket.close(code=1009, reason="frame too large")
-                    break
-                try:
-                    frame = json.loads(raw)
-                    if not isinstance(frame, dict):
-                        raise ValueError
-                except ValueError:
-                    await websocket.send_json(ws_error("invalid_json", "메시지가 올바른 JSON이 아닙니다.", "frame is not a JSON object"))
-                    continue
-                if frame.get("type") == "ping":
-                    await websocket.send_json({"type": "pong"})
-                elif frame.get("type") == "chat":
-                    try:
-                        req = ChatRequest(text=frame.get("text", ""), channel=channel, session_id=frame.get("session_id") or session_id)
-                    except ValidationError as exc:
-                        code, params = errors.validation_code(exc.errors()[0] | {"loc": ("body", *exc.errors()[0]["loc"])})
-                        status, ko, en = errors.MESSAGES[code]
-                        await websocket.send_json(ws_error(code, ko.format(**params), en.format(**params)))
-                        continue
-                    reply = await sec.chat(req.text, req.channel, req.session_id)
-                    session_id = reply.session_id
-                    await websocket.send_json({"type": "reply", **reply.model_dump()})
-                else:
-                    await websocket.send_json(ws_error("unknown_type", "알 수 없는 메시지 종류입니다.", "type must be chat or ping"))
-        except WebSocketDisconnect:
-            pass
-        finally:
-            pusher.cancel()
-            if queue is not None:
-                sec.hub.unsubscribe(queue)
+    async def websocket_endpoint(websocket: WebSocket) -> None:
+        """Directives for wall screens, text turns, streaming voice turns: see assistant/ws.py for the frames."""
+        await ws.session(websocket)
 
     return app
-
-
-def ws_error(code: str, message: str, message_en: str) -> dict[str, Any]:
-    return {"type": "error", "error": {"code": code, "message": message, "message_en": message_en}}

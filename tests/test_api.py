@@ -105,8 +105,8 @@ def test_websocket_bad_frames(client):
         assert ws.receive_json()["error"]["code"] == "invalid_json"
         ws.send_text("[1, 2]")
         assert ws.receive_json()["error"]["code"] == "invalid_json"
-        ws.send_bytes(b"\x00\x01")
-        assert ws.receive_json()["error"]["code"] == "unsupported_frame"
+        ws.send_bytes(b"\x00\x01")  # audio without audio.start
+        assert ws.receive_json()["error"]["code"] == "out_of_order"
         ws.send_json({"type": "dance"})
         assert ws.receive_json()["error"]["code"] == "unknown_type"
         ws.send_json({"type": "chat", "text": " "})

@@ -205,3 +205,96 @@ def test_cli_say_and_transcribe(tmp_path, tiny_whisper):
     assert heard.returncode == 0 and heard.stdout.strip()
     missing = subprocess.run([str(BIN / "secretary"), "transcribe", str(out)], capture_output=True, text=True, env=os.environ)
     assert missing.returncode == 2 and "설치되어 있지 않습니다" in missing.stderr
+
+
+def pcm_frames(wav: bytes, seconds_of_silence: float) -> list[bytes]:
+    audio = np.concatenate([decode(wav), np.zeros(int(SAMPLE_RATE * seconds_of_silence), np.float32)])
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    return [pcm[i : i + 16000] for i in range(0, len(pcm), 16000)]  # half a second a frame
+
+
+def test_streaming_voice_turn_over_the_websocket(voice_client, speech):
+    with voice_client.websocket_connect("/v1/ws?channel=tablet&session_id=stream") as ws:
+        ws.send_json({"type": "audio.start", "format": "pcm16"})
+        for frame in pcm_frames(speech, 1.5):
+            ws.send_bytes(frame)
+        events = []
+        while not events or events[-1]["type"] not in ("tts.end", "error"):
+            events.append(ws.receive_json())
+        kinds = [e["type"] for e in events]
+        assert kinds[0] == "vad" and kinds.index("transcript.final") < kinds.index("reply") < kinds.index("tts.sentence")
+        assert kinds[-1] == "tts.end" and events[kinds.index("reply")]["session_id"] == "stream"
+        spoken = [e for e in events if e["type"] == "tts.sentence"]
+        assert [e["index"] for e in spoken] == list(range(len(spoken)))
+        assert all(len(decode(base64.b64decode(e["base64"]))) > 0 for e in spoken)
+        # push-to-talk end, and an Opus recording streamed in chunks
+        ws.send_json({"type": "audio.start", "format": "opus"})
+        ogg = encode(speech, "ogg", "libopus")
+        for i in range(0, len(ogg), 4000):
+            ws.send_bytes(ogg[i : i + 4000])
+        ws.send_json({"type": "audio.end"})
+        kinds = []
+        while not kinds or kinds[-1] not in ("tts.end", "error"):
+            kinds.append(ws.receive_json()["type"])
+        assert "transcript.final" in kinds and kinds[-1] == "tts.end"
+
+
+def test_streaming_bad_frames(voice_client, speech):
+    with voice_client.websocket_connect("/v1/ws?channel=tablet") as ws:
+        ws.send_bytes(b"\x00\x00")
+        assert ws.receive_json()["error"]["code"] == "out_of_order"
+        ws.send_json({"type": "audio.end"})
+        assert ws.receive_json()["error"]["code"] == "out_of_order"
+        ws.send_json({"type": "audio.start", "format": "flac"})
+        assert ws.receive_json()["error"]["code"] == "audio_format"
+        ws.send_json({"type": "audio.start", "format": "pcm16"})
+        ws.send_bytes(b"\x00\x00\x00")  # half a sample
+        assert ws.receive_json()["error"]["code"] == "audio_bad_pcm"
+        ws.send_json({"type": "audio.start", "format": "pcm16"})
+        for frame in pcm_frames(to_wav(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE), 0):
+            ws.send_bytes(frame)
+        ws.send_json({"type": "audio.end"})
+        assert ws.receive_json()["error"]["code"] == "no_speech"
+        ws.send_json({"type": "audio.start", "format": "pcm16"})
+        silence = np.zeros(16000, "<i2").tobytes()
+        for _ in range(62):  # 31 s
+            ws.send_bytes(silence)
+        assert ws.receive_json()["error"]["code"] == "audio_too_long"
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}  # the connection survived all of it
+        ws.send_bytes(b"\x00" * (64 * 1024 + 2))
+        with pytest.raises(Exception) as closed:
+            ws.receive_json()
+        assert getattr(closed.value, "code", None) == 1009
+
+
+def test_barge_in_stops_the_sentences_not_yet_heard(fresh_db):
+    import asyncio
+
+    from assistant.ws import Connection
+
+    class Recorder:  # stands in for the socket; synthesis and pacing are the real ones
+        def __init__(self):
+            self.sent = []
+
+        async def send_json(self, message):
+            self.sent.append(message)
+
+    from assistant import get_settings
+
+    class Sec:
+        settings = get_settings()  # no Coqui model: espeak-ng
+
+    async def scenario():
+        sock = Recorder()
+        conn = Connection(sock, Sec(), "wall", "b")
+        text = " ".join(f"{n} 문장은 조금 길게 읽히도록 여러 단어로 이루어져 있습니다." for n in ("첫째", "둘째", "셋째", "넷째", "다섯째", "여섯째"))
+        conn.speaking = asyncio.create_task(conn.speak(text))
+        while len([m for m in sock.sent if m["type"] == "tts.sentence"]) < 2:
+            await asyncio.sleep(0.01)
+        await conn.barge_in()  # the user starts speaking while sentence 1 plays
+        await asyncio.sleep(0.2)
+        return [m["type"] for m in sock.sent]
+
+    kinds = asyncio.run(scenario())
+    assert kinds.count("tts.sentence") == 2 and kinds[-1] == "tts.cancelled" and "tts.end" not in kinds

@@ -21,22 +21,3 @@ def trim(audio: np.ndarray, pad_ms: int = 200) -> np.ndarray:
     pad = SAMPLE_RATE * pad_ms // 1000
     return np.concatenate([audio[max(0, s - pad) : e + pad] for s, e in spans])
 
-
-class EndOfUtterance:
-    """Streaming: feed chunks; `ended` turns true after enough silence following speech."""
-
-    def __init__(self, silence_ms: int = 700):
-        self.buffer = np.zeros(0, dtype=np.float32)
-        self.silence = SAMPLE_RATE * silence_ms // 1000
-
-    def feed(self, chunk: np.ndarray) -> None:
-        self.buffer = np.concatenate([self.buffer, chunk])
-
-    @property
-    def heard_speech(self) -> bool:
-        return bool(speech_spans(self.buffer))
-
-    @property
-    def ended(self) -> bool:
-        spans = speech_spans(self.buffer)
-        return bool(spans) and len(self.buffer) - spans[-1][1] >= self.silence
