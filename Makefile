@@ -9,18 +9,22 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 RASA_VENV := .rasa-venv
 RASA_STAMP := $(RASA_VENV)/.installed
+TTS_VENV := .tts-venv
+TTS_STAMP := $(TTS_VENV)/.installed
 
-.PHONY: run test install system-deps rasa bench clean
+.PHONY: run test install system-deps rasa tts bench clean
 
 run: install            ## set up and run the product (embedded default)
 	$(BIN)/secretary serve
 
-test: install system-deps rasa   ## set up and run the tests (Rasa tests included)
+test: install system-deps rasa tts   ## set up and run the tests (Rasa and Coqui tests included)
 	$(BIN)/ruff check .
 	ORT_DISABLE_TELEMETRY=1 $(BIN)/pytest
 
-bench: install          ## print benchmark figures
+bench: install tts      ## print benchmark figures (NLU, reading room, voice)
 	$(BIN)/python bench/nlu.py
+	$(BIN)/python bench/knowledge.py
+	$(BIN)/python bench/voice.py
 
 install: $(STAMP)
 
@@ -43,5 +47,12 @@ $(RASA_STAMP): nlu/rasa-requirements.txt nlu/rasa-constraints.txt
 	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 	touch $@
 
+tts: $(TTS_STAMP)        ## Coqui TTS in its own venv, for SECRETARY_TTS_MODEL (see voice/tts-requirements.txt)
+
+$(TTS_STAMP): voice/tts-requirements.txt
+	test -x $(TTS_VENV)/bin/python || $(PYTHON) -m venv $(TTS_VENV)
+	$(TTS_VENV)/bin/pip install --quiet --disable-pip-version-check -r voice/tts-requirements.txt
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(RASA_VENV) .pytest_cache
+	rm -rf $(VENV) $(RASA_VENV) $(TTS_VENV) .pytest_cache

@@ -1,4 +1,4 @@
-"""`secretary`: serve | ask | parse | train | bench."""
+"""`secretary`: serve | ask | parse | train | nlu | ingest | search | transcribe | say | models | bench."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import runpy
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -231,7 +232,12 @@ def say(
     """Speak TEXT into a WAV or Ogg/Opus file, reading numbers and units the Korean way."""
     from voice import audio, tts
 
-    samples, rate = tts.load(model or get_settings().tts_model).synthesize(text)
+    s = get_settings()
+    try:
+        samples, rate = tts.load(model or s.tts_model, s.tts_python, s.tts_speaker).synthesize(text)
+    except tts.TTSUnavailable as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from None
     output.write_bytes(audio.to_opus(samples, rate) if output.suffix.lower() in (".ogg", ".opus") else audio.to_wav(samples, rate))
     typer.echo(f"{output}: {len(samples) / rate:.1f}s")
 
@@ -258,8 +264,13 @@ def models(ctx: typer.Context) -> None:
         for name in ("tiny", "base", "small", "medium", "large-v3"):
             if asr.present(backend, name):
                 typer.echo(f"     also here: {backend} '{name}'")
+    from voice.tts import coqui_python
+
+    python = coqui_python(s.tts_python)
+    has_coqui = subprocess.run([python, "-c", "import TTS"], capture_output=True).returncode == 0
+    typer.echo(f"TTS  coqui-tts under {python}: {'installed' if has_coqui else 'NOT installed -> make tts'}")
     if s.tts_model:
-        typer.echo(f"TTS  coqui '{s.tts_model}'")
+        typer.echo(f"TTS  coqui '{s.tts_model}' (SECRETARY_TTS_MODEL)")
     typer.echo(
         f"TTS  espeak-ng (Korean voice): {'installed' if shutil.which('espeak-ng') else 'NOT installed -> apt-get install espeak-ng'}"
     )
@@ -267,10 +278,16 @@ def models(ctx: typer.Context) -> None:
 
 @models_app.command("download")
 def models_download(name: str, backend: str | None = typer.Option(None, help="openai-whisper or faster-whisper")) -> None:
-    """Fetch an ASR model with the library's own download (needs internet)."""
-    backend = backend or get_settings().asr_backend
+    """Fetch a model with its library's own download (needs internet): Whisper names, or Coqui's tts_models/..."""
+    s = get_settings()
+    backend = backend or ("coqui" if name.startswith("tts_models/") else s.asr_backend)
     try:
-        if backend == "openai-whisper":
+        if backend == "coqui":
+            from voice.tts import coqui_python
+
+            code = f"from TTS.utils.manage import ModelManager; ModelManager().download_model({name!r})"
+            subprocess.run([coqui_python(s.tts_python), "-c", code], check=True)
+        elif backend == "openai-whisper":
             import whisper
 
             from voice.asr import whisper_cache
@@ -282,7 +299,7 @@ def models_download(name: str, backend: str | None = typer.Option(None, help="op
             download_model(name)
     except KeyError:
         raise typer.BadParameter(f"알 수 없는 모델 이름입니다: {name}") from None
-    except OSError as exc:
+    except (OSError, subprocess.CalledProcessError) as exc:
         typer.echo(f"내려받지 못했습니다(인터넷 연결을 확인하세요): {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{backend} '{name}' downloaded")
@@ -291,7 +308,7 @@ def models_download(name: str, backend: str | None = typer.Option(None, help="op
 @app.command()
 def bench(what: str = typer.Argument("nlu", help="which benchmark in bench/ (nlu, knowledge, voice)")) -> None:
     """Run a benchmark from bench/ and print its figures."""
-    script = BENCH_DIR / f"{what}.py"  # nlu, knowledge
+    script = BENCH_DIR / f"{what}.py"
     if not script.exists():
         raise typer.BadParameter(f"no benchmark {script}")
     runpy.run_path(str(script), run_name="__main__")

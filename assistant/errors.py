@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from voice import ASRUnavailable, AudioError
+from voice import ASRUnavailable, AudioError, TTSUnavailable
 
 from .metrics import ERRORS
 from .schemas import ERRORS as MESSAGES
@@ -60,9 +60,11 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"error": {"code": exc.code, "message": exc.message, "message_en": exc.message_en}}, status_code=exc.status)
 
     @app.exception_handler(ASRUnavailable)
-    async def on_no_model(request: Request, exc: ASRUnavailable) -> JSONResponse:
-        ERRORS.labels("asr_unavailable").inc()
-        return JSONResponse({"error": {"code": "asr_unavailable", "message": exc.message, "message_en": exc.message_en}}, status_code=503)
+    @app.exception_handler(TTSUnavailable)
+    async def on_no_model(request: Request, exc: ASRUnavailable | TTSUnavailable) -> JSONResponse:
+        code = "asr_unavailable" if isinstance(exc, ASRUnavailable) else "tts_unavailable"
+        ERRORS.labels(code).inc()
+        return JSONResponse({"error": {"code": code, "message": exc.message, "message_en": exc.message_en}}, status_code=503)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -23,6 +23,7 @@ import chromadb  # noqa: E402
 import yaml  # noqa: E402
 from chromadb.config import Settings  # noqa: E402
 
+from bench.stats import pct  # noqa: E402
 from knowledge.embeddings import HashedEmbeddings  # noqa: E402
 from knowledge.loaders import load  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
@@ -50,11 +51,6 @@ def make_corpus(folder: Path, n_files: int, rng: random.Random, pool: list[str])
         (folder / f"doc{i:05d}.md").write_text(
             f"---\ntitle: 합성 문서 {i}\npublic: {str(i % 3 != 0).lower()}\n---\n# 합성 문서 {i}\n\n" + "\n".join(body), encoding="utf-8"
         )
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p * len(xs)))]
 
 
 def main() -> None:

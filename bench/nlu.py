@@ -20,14 +20,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.stats import pct  # noqa: E402
 from nlu import load, load_or_train, split  # noqa: E402
 
 N_INPROC, N_HTTP, N_TURNS, CONCURRENCY = 600, 300, 200, 8
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p * len(xs)))]
 
 
 def row(name: str, ms: list[float], base: float | None = None) -> None:

@@ -8,7 +8,6 @@ real output of the real code path; nothing is faked.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import io
 import os
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-import torch
+import random_models
 from conftest import reset_caches
 from fastapi.testclient import TestClient
 
@@ -32,27 +31,17 @@ BIN = Path(sys.executable).parent
 
 @pytest.fixture(scope="session")
 def tiny_whisper(tmp_path_factory) -> Path:
-    from whisper.model import ModelDimensions, Whisper
+    return random_models.whisper_checkpoint(tmp_path_factory.mktemp("whisper") / "tiny-random.pt")
 
-    dims = ModelDimensions(
-        n_mels=80,
-        n_audio_ctx=1500,
-        n_audio_state=64,
-        n_audio_head=2,
-        n_audio_layer=1,
-        n_vocab=51865,
-        n_text_ctx=448,
-        n_text_state=64,
-        n_text_head=2,
-        n_text_layer=1,
-    )
-    torch.manual_seed(0)
-    model = Whisper(dims)
-    with torch.no_grad():
-        model.decoder.positional_embedding.normal_(0, 0.01)  # torch.empty otherwise: NaN
-    path = tmp_path_factory.mktemp("whisper") / "tiny-random.pt"
-    torch.save({"dims": dataclasses.asdict(dims), "model_state_dict": model.state_dict()}, path)
-    return path
+
+@pytest.fixture(scope="session")
+def tiny_ct2_whisper(tmp_path_factory) -> Path:
+    return random_models.faster_whisper_model(tmp_path_factory.mktemp("ct2") / "whisper")
+
+
+@pytest.fixture(scope="session")
+def tiny_vits(tmp_path_factory) -> Path:
+    return random_models.vits_model(tmp_path_factory.mktemp("vits"))
 
 
 @pytest.fixture(scope="session")
@@ -207,6 +196,65 @@ def test_cli_say_and_transcribe(tmp_path, tiny_whisper):
     assert missing.returncode == 2 and "설치되어 있지 않습니다" in missing.stderr
 
 
+def test_faster_whisper_runs_a_ctranslate2_model_offline(tiny_ct2_whisper, speech, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # without its tokenizer.json the folder would send faster-whisper to the Hub
+    from voice import asr
+    from voice.vad import trim
+
+    recognizer = asr.load("faster-whisper", str(tiny_ct2_whisper))
+    assert recognizer.name == f"faster-whisper:{tiny_ct2_whisper}"
+    assert recognizer.transcribe(trim(decode(speech)), asr.domain_prompt(), fixed_tokens=20)  # random weights: words, not meaning
+
+
+def test_coqui_vits_speaks_korean_from_its_own_environment(tiny_vits, tmp_path):
+    from voice import tts
+
+    engine = tts.load(str(tiny_vits))
+    samples, rate = engine.synthesize("강남구 미세먼지 86㎍/㎥입니다.")
+    assert engine.name == "coqui:model.pth" and rate == 16_000 and samples.size > rate // 10 and np.isfinite(samples).all()
+    engine.proc.kill()  # a worker that died is started again on the next sentence
+    engine.proc.wait()
+    assert engine.synthesize("다음 문장입니다.")[0].size > 0
+    out = tmp_path / "coqui.wav"
+    subprocess.run(
+        [str(BIN / "secretary"), "say", "화재 3건입니다.", "-o", str(out), "--model", str(tiny_vits)], check=True, capture_output=True
+    )
+    with wave.open(str(out)) as w:
+        assert w.getframerate() == 16_000 and w.getnframes() > 1600
+
+
+def test_a_coqui_model_that_cannot_load_is_named_with_its_reason(tiny_vits, tmp_path):
+    from voice import tts
+
+    with pytest.raises(tts.TTSUnavailable) as err:
+        tts.load(str(tmp_path / "missing.pth"))
+    assert "no such file" in err.value.message
+    broken = tmp_path / "model.pth"
+    broken.write_bytes(b"not a checkpoint")
+    (tmp_path / "config.json").write_bytes((tiny_vits.parent / "config.json").read_bytes())
+    with pytest.raises(tts.TTSUnavailable) as err:
+        tts.CoquiTTS(str(broken))
+    assert "음성 합성 모델" in err.value.message and "Error" in err.value.message_en
+    assert isinstance(tts.load_or_espeak(str(broken)), tts.EspeakNG)  # the server keeps speaking
+
+
+def test_a_spoken_turn_with_faster_whisper_and_coqui(fresh_db, tiny_ct2_whisper, tiny_vits, speech, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("SECRETARY_ASR_BACKEND", "faster-whisper")
+    monkeypatch.setenv("SECRETARY_ASR_MODEL", str(tiny_ct2_whisper))
+    monkeypatch.setenv("SECRETARY_TTS_MODEL", str(tiny_vits))
+    reset_caches()
+    from assistant.app import create_app
+
+    with TestClient(create_app()) as c:
+        r = c.post("/v1/voice", files={"audio": ("cmd.wav", speech, "audio/wav")}, data={"channel": "wall"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["transcript"] and body["reply"]["text"]
+    with wave.open(io.BytesIO(base64.b64decode(body["audio"]["base64"]))) as w:
+        assert w.getframerate() == body["audio"]["sample_rate"] == 16_000 and w.getnframes() > 1600  # the VITS's rate, not espeak-ng's
+
+
 def pcm_frames(wav: bytes, seconds_of_silence: float) -> list[bytes]:
     audio = np.concatenate([decode(wav), np.zeros(int(SAMPLE_RATE * seconds_of_silence), np.float32)])
     pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
@@ -288,7 +336,9 @@ def test_barge_in_stops_the_sentences_not_yet_heard(fresh_db):
     async def scenario():
         sock = Recorder()
         conn = Connection(sock, Sec(), "wall", "b")
-        text = " ".join(f"{n} 문장은 조금 길게 읽히도록 여러 단어로 이루어져 있습니다." for n in ("첫째", "둘째", "셋째", "넷째", "다섯째", "여섯째"))
+        text = " ".join(
+            f"{n} 문장은 조금 길게 읽히도록 여러 단어로 이루어져 있습니다." for n in ("첫째", "둘째", "셋째", "넷째", "다섯째", "여섯째")
+        )
         conn.speaking = asyncio.create_task(conn.speak(text))
         while len([m for m in sock.sent if m["type"] == "tts.sentence"]) < 2:
             await asyncio.sleep(0.01)

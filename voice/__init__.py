@@ -1,9 +1,11 @@
 """Voice: decoding, VAD, ASR (openai-whisper, faster-whisper), TTS (Coqui, espeak-ng), one voice turn."""
 
 from .asr import BACKENDS, ASRUnavailable, domain_prompt
-from .audio import MAX_BYTES, MAX_SECONDS, SAMPLE_RATE, AudioError, decode, to_opus, to_wav
+from .audio import MAX_BYTES, MAX_SECONDS, SAMPLE_RATE, AudioError, decode, pcm16, to_opus, to_wav
 from .normalize import normalize
-from .pipeline import VoiceTurn, run
+from .pipeline import VoiceTurn, run, sentences, synthesizer, transcribe
+from .tts import TTSUnavailable
+from .vad import speech_spans, trim
 
 __all__ = [
     "BACKENDS",
@@ -12,11 +14,18 @@ __all__ = [
     "SAMPLE_RATE",
     "ASRUnavailable",
     "AudioError",
+    "TTSUnavailable",
     "VoiceTurn",
     "decode",
     "domain_prompt",
     "normalize",
+    "pcm16",
     "run",
+    "sentences",
+    "speech_spans",
+    "synthesizer",
+    "transcribe",
     "to_opus",
     "to_wav",
+    "trim",
 ]

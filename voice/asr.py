@@ -36,7 +36,9 @@ class ASRUnavailable(Exception):
 class ASR(Protocol):
     name: str
 
-    def transcribe(self, audio: np.ndarray, prompt: str = "", max_tokens: int | None = None) -> str: ...
+    def transcribe(self, audio: np.ndarray, prompt: str = "", fixed_tokens: int | None = None) -> str:
+        """Korean text. fixed_tokens: decode exactly that many tokens, end of text suppressed (benchmarks on random weights)."""
+        ...
 
 
 def whisper_cache(download_root: Path | None = None) -> Path:
@@ -68,8 +70,13 @@ class OpenAIWhisper:
         self.name = f"openai-whisper:{model}"
         self.model = whisper.load_model(model, device="cpu", download_root=str(whisper_cache(download_root)))
 
-    def transcribe(self, audio: np.ndarray, prompt: str = "", max_tokens: int | None = None) -> str:
-        options = {"sample_len": max_tokens} if max_tokens else {}
+    def transcribe(self, audio: np.ndarray, prompt: str = "", fixed_tokens: int | None = None) -> str:
+        options = {}
+        if fixed_tokens:
+            from whisper.tokenizer import get_tokenizer
+
+            eot = get_tokenizer(self.model.is_multilingual, num_languages=self.model.num_languages).eot
+            options = {"sample_len": fixed_tokens, "suppress_tokens": [-1, eot], "without_timestamps": True}
         result = self.model.transcribe(
             audio, language="ko", initial_prompt=prompt or None, temperature=0.0, fp16=False, condition_on_previous_text=False, **options
         )
@@ -83,8 +90,11 @@ class FasterWhisper:
         self.name = f"faster-whisper:{model}"
         self.model = WhisperModel(model, device="cpu", compute_type="int8", download_root=str(download_root) if download_root else None)
 
-    def transcribe(self, audio: np.ndarray, prompt: str = "", max_tokens: int | None = None) -> str:
-        options = {"max_new_tokens": max_tokens} if max_tokens else {}
+    def transcribe(self, audio: np.ndarray, prompt: str = "", fixed_tokens: int | None = None) -> str:
+        options = {}
+        if fixed_tokens:
+            eot = self.model.hf_tokenizer.token_to_id("<|endoftext|>")
+            options = {"max_new_tokens": fixed_tokens, "suppress_tokens": [-1, eot], "without_timestamps": True}
         segments, _ = self.model.transcribe(
             audio,
             language="ko",

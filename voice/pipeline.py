@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,8 @@ from . import asr as asr_mod
 from . import tts as tts_mod
 from .audio import AudioError, decode, to_opus, to_wav
 from .vad import trim
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,15 +40,33 @@ class Stopwatch:
         self.last = now
 
 
+def synthesizer(settings: Any) -> tts_mod.TTS:
+    """The configured voice; a Coqui model that cannot load is logged and espeak-ng speaks instead."""
+    return tts_mod.load_or_espeak(settings.tts_model, settings.tts_python, settings.tts_speaker)
+
+
+async def sentences(text: str, tts: tts_mod.TTS) -> AsyncIterator[tuple[int, str, np.ndarray, int]]:
+    """(index, sentence, samples, rate) as soon as each is synthesized, so the first can play while the rest is made."""
+    for i, sentence in enumerate(tts_mod.sentences(text)):
+        samples, rate = await asyncio.to_thread(tts.synthesize, sentence)
+        yield i, sentence, samples, rate
+
+
 async def speak(text: str, tts: tts_mod.TTS) -> tuple[np.ndarray, int, float]:
-    """Synthesize sentence by sentence; returns the audio, its rate and ms until the first sentence was ready."""
+    """The whole reply; returns the audio, its rate and ms until the first sentence was ready."""
     t0 = time.perf_counter()
     chunks, rate, first = [], 16_000, 0.0
-    for sentence in tts_mod.sentences(text):
-        samples, rate = await asyncio.to_thread(tts.synthesize, sentence)
+    async for _, _, samples, sample_rate in sentences(text, tts):
         chunks.append(samples)
+        rate = sample_rate
         first = first or (time.perf_counter() - t0) * 1000
     return (np.concatenate(chunks) if chunks else np.zeros(0, np.float32)), rate, first
+
+
+async def transcribe(audio: np.ndarray, settings: Any) -> str:
+    """Korean text of speech already trimmed by VAD (ASRUnavailable when no model is installed)."""
+    recognizer = await asyncio.to_thread(asr_mod.load, settings.asr_backend, settings.asr_model)
+    return (await asyncio.to_thread(recognizer.transcribe, audio, asr_mod.domain_prompt())).strip()
 
 
 async def run(data: bytes, settings: Any, reply_to: Callable[[str], Awaitable[Any]], audio_format: str = "wav") -> VoiceTurn:
@@ -54,14 +75,13 @@ async def run(data: bytes, settings: Any, reply_to: Callable[[str], Awaitable[An
     watch.lap("decode")
     speech = await asyncio.to_thread(trim, audio)
     watch.lap("vad")
-    recognizer = await asyncio.to_thread(asr_mod.load, settings.asr_backend, settings.asr_model)
-    transcript = await asyncio.to_thread(recognizer.transcribe, speech, asr_mod.domain_prompt())
+    transcript = await transcribe(speech, settings)
     watch.lap("asr")
-    if not transcript.strip():
+    if not transcript:
         raise AudioError(422, "no_transcript", "말씀을 알아듣지 못했습니다. 다시 말씀해 주세요.", "the recognizer heard no words")
     reply = await reply_to(transcript)
     watch.lap("dialogue")
-    samples, rate, first = await speak(reply.text, tts_mod.load(settings.tts_model))
+    samples, rate, first = await speak(reply.text, synthesizer(settings))
     watch.lap("tts_total")
     encoded = to_opus(samples, rate) if audio_format == "opus" else to_wav(samples, rate)
     watch.lap("encode")
@@ -72,4 +92,5 @@ async def run(data: bytes, settings: Any, reply_to: Callable[[str], Awaitable[An
         "tts_first_audio": round(first, 2),
         "total": round((time.perf_counter() - watch.t0) * 1000, 2),
     }
+    log.info("voice turn %s: %r -> %s, timings_ms=%s", reply.session_id, transcript, reply.intent.name, timings)
     return VoiceTurn(transcript, reply, encoded, audio_format, 48_000 if audio_format == "opus" else rate, timings)

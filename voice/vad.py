@@ -20,4 +20,3 @@ def trim(audio: np.ndarray, pad_ms: int = 200) -> np.ndarray:
         raise AudioError(422, "no_speech", "말소리가 들리지 않습니다. 다시 말씀해 주세요.", "no speech detected")
     pad = SAMPLE_RATE * pad_ms // 1000
     return np.concatenate([audio[max(0, s - pad) : e + pad] for s, e in spans])
-
