@@ -11,6 +11,7 @@ from typing import Any
 
 import actions
 import knowledge
+import voice
 from nlu import load_or_train
 
 from .channels import role_for, shape
@@ -99,7 +100,19 @@ class Secretary:
         if isinstance(self.dialogue, RasaDialogue):
             nlu |= {"rasa_url": str(self.dialogue.client.base_url), "rasa": await self.dialogue.check()}
         degraded = db != "ok" or nlu.get("rasa", "ok") != "ok"
-        return {"status": "degraded" if degraded else "ok", "nlu": nlu, "database": db, "city_data": type(actions.get_city_data()).__name__}
+        s = self.settings
+        speech = {  # voice is optional: a missing ASR model makes /v1/voice answer 503, text stays "ok"
+            "asr": f"{s.asr_backend}:{s.asr_model}",
+            "asr_installed": await asyncio.to_thread(voice.asr.present, s.asr_backend, s.asr_model),
+            "tts": f"coqui:{s.tts_model}" if s.tts_model else "espeak-ng:ko",
+        }
+        return {
+            "status": "degraded" if degraded else "ok",
+            "nlu": nlu,
+            "database": db,
+            "city_data": type(actions.get_city_data()).__name__,
+            "voice": speech,
+        }
 
     async def close(self) -> None:
         await self.storage.close()

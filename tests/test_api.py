@@ -89,6 +89,7 @@ def test_rasa_shapes(client):
 def test_health_metrics_and_docs(client):
     h = client.get("/health").json()
     assert h["status"] == "ok" and h["nlu"]["engine"] == "embedded" and h["database"] == "ok" and h["city_data"] == "SampleCityData"
+    assert h["voice"] == {"asr": "openai-whisper:small", "asr_installed": False, "tts": "espeak-ng:ko"}  # no model here: text is still ok
     client.post("/v1/chat", json={"text": "강남구 미세먼지 어때?", "channel": "watch"})
     client.post("/v1/chat", json={"text": "", "channel": "watch"})
     m = client.get("/metrics").text

@@ -21,6 +21,7 @@ import pytest
 import random_models
 from conftest import reset_caches
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 
 from voice import normalize
 from voice.audio import SAMPLE_RATE, AudioError, decode, to_opus, to_wav
@@ -134,6 +135,8 @@ def voice_client(fresh_db, tiny_whisper, monkeypatch):
 
 
 def test_a_spoken_turn(voice_client, speech):
+    assert voice_client.get("/health").json()["voice"]["asr_installed"] is True
+    asr_turns = REGISTRY.get_sample_value("secretary_stage_seconds_count", {"stage": "asr"}) or 0
     r = voice_client.post("/v1/voice", files={"audio": ("cmd.wav", speech, "audio/wav")}, data={"channel": "tablet", "session_id": "v1"})
     assert r.status_code == 200, r.text
     body = r.json()
@@ -148,6 +151,7 @@ def test_a_spoken_turn(voice_client, speech):
         "/v1/voice", files={"audio": ("cmd.ogg", encode(speech, "ogg", "libopus"), "audio/ogg")}, data={"audio_format": "opus"}
     )
     assert r.status_code == 200 and r.json()["audio"]["format"] == "opus"
+    assert f'secretary_stage_seconds_count{{stage="asr"}} {asr_turns + 2}' in voice_client.get("/metrics").text
     assert len(decode(base64.b64decode(r.json()["audio"]["base64"]))) > SAMPLE_RATE // 10
 
 
