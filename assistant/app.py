@@ -35,7 +35,6 @@ from .schemas import (
 from .service import Secretary
 
 MAX_BODY_BYTES = 64 * 1024
-MAX_WS_FRAME = 64 * 1024
 AUDIO_TYPES = ("audio/", "video/webm", "video/ogg", "application/octet-stream")
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {s: {"model": ErrorResponse} for s in (400, 413, 422)}
 

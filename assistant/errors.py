@@ -55,16 +55,12 @@ def install(app: FastAPI) -> None:
         return error_response(exc.code, **exc.params)
 
     @app.exception_handler(AudioError)
-    async def on_audio(request: Request, exc: AudioError) -> JSONResponse:
-        ERRORS.labels(exc.code).inc()
-        return JSONResponse({"error": {"code": exc.code, "message": exc.message, "message_en": exc.message_en}}, status_code=exc.status)
-
     @app.exception_handler(ASRUnavailable)
     @app.exception_handler(TTSUnavailable)
-    async def on_no_model(request: Request, exc: ASRUnavailable | TTSUnavailable) -> JSONResponse:
-        code = "asr_unavailable" if isinstance(exc, ASRUnavailable) else "tts_unavailable"
-        ERRORS.labels(code).inc()
-        return JSONResponse({"error": {"code": code, "message": exc.message, "message_en": exc.message_en}}, status_code=503)
+    async def on_voice(request: Request, exc: AudioError | ASRUnavailable | TTSUnavailable) -> JSONResponse:
+        ERRORS.labels(exc.code).inc()
+        status = exc.status if isinstance(exc, AudioError) else 503
+        return JSONResponse({"error": {"code": exc.code, "message": exc.message, "message_en": exc.message_en}}, status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

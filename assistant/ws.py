@@ -60,9 +60,7 @@ class Utterance:
         """What was said so far; None while an Opus stream cannot be decoded yet."""
         if self.fmt == "pcm16":
             if len(self.pcm) > max_seconds * SAMPLE_RATE:
-                raise AudioError(
-                    413, "audio_too_long", f"말씀이 너무 깁니다(최대 {max_seconds:g}초).", f"audio longer than {max_seconds:g} s"
-                )
+                raise AudioError.too_long(max_seconds)
             return self.pcm
         try:
             return voice.decode(b"".join(self.raw), max_seconds)
@@ -141,17 +139,14 @@ class Connection:
             await self.send({"type": "vad", "state": "end"})  # the client may stop sending
             await self.finish()
         elif spans:
-            text = await self.transcribe(audio)
+            try:
+                text = await voice.transcribe(audio, self.sec.settings)
+            except voice.ASRUnavailable as exc:
+                self.utterance, self.ended = None, True
+                await self.send(error(exc.code, exc.message, exc.message_en))
+                return
             if text:
                 await self.send({"type": "transcript.partial", "text": text})
-
-    async def transcribe(self, audio: np.ndarray) -> str | None:
-        try:
-            return await voice.transcribe(audio, self.sec.settings)
-        except voice.ASRUnavailable as exc:
-            self.utterance, self.ended = None, True
-            await self.send(error("asr_unavailable", exc.message, exc.message_en))
-            return None
 
     async def finish(self) -> None:
         u, self.utterance, self.ended = self.utterance, None, True
@@ -159,15 +154,9 @@ class Connection:
             audio = u.audio(self.sec.settings.voice_max_seconds) if u else None
             if audio is None:
                 raise AudioError(415, "audio_unreadable", "오디오를 읽을 수 없습니다.", "cannot decode the streamed audio")
-            speech = await asyncio.to_thread(trim, audio)
-        except AudioError as exc:
+            text = await voice.recognize(await asyncio.to_thread(trim, audio), self.sec.settings)
+        except (AudioError, voice.ASRUnavailable) as exc:
             await self.send(error(exc.code, exc.message, exc.message_en))
-            return
-        text = await self.transcribe(speech)
-        if text is None:
-            return
-        if not text:
-            await self.send(error("no_transcript", "말씀을 알아듣지 못했습니다. 다시 말씀해 주세요.", "the recognizer heard no words"))
             return
         await self.send({"type": "transcript.final", "text": text})
         await self.reply_to(text, self.session_id, speak=True)
@@ -181,17 +170,17 @@ class Connection:
 
     async def speak(self, text: str) -> None:
         """Sentence by sentence: the first plays while the rest is made; sending stays one sentence ahead of playback."""
-        start, heard_until = time.monotonic(), 0.0
+        playing_since, ends = 0.0, [0.0]  # when the client began playing; where each sentence ends in its playback (s)
         try:
             async for i, sentence, samples, rate in voice.sentences(text, voice.synthesizer(self.sec.settings)):
-                wait = start + heard_until - time.monotonic()
-                if i >= 2 and wait > 0:
-                    await asyncio.sleep(wait)  # the client still has sentence i-1 to play
+                if i >= 2:  # wait until sentence i-2 is heard: the client still has sentence i-1 queued
+                    await asyncio.sleep(max(0.0, playing_since + ends[i - 1] - time.monotonic()))
                 wav = base64.b64encode(to_wav(samples, rate)).decode()
                 await self.send({"type": "tts.sentence", "index": i, "text": sentence, "format": "wav", "sample_rate": rate, "base64": wav})
-                heard_until += len(samples) / rate if i else 0.0
+                playing_since = playing_since or time.monotonic()
+                ends.append(ends[-1] + len(samples) / rate)
         except voice.TTSUnavailable as exc:
-            await self.send(error("tts_unavailable", exc.message, exc.message_en))
+            await self.send(error(exc.code, exc.message, exc.message_en))
             return
         await self.send({"type": "tts.end"})
 

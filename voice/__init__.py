@@ -3,7 +3,7 @@
 from .asr import BACKENDS, ASRUnavailable, domain_prompt
 from .audio import MAX_BYTES, MAX_SECONDS, SAMPLE_RATE, AudioError, decode, pcm16, to_opus, to_wav
 from .normalize import normalize
-from .pipeline import VoiceTurn, run, sentences, synthesizer, transcribe
+from .pipeline import VoiceTurn, recognize, run, sentences, synthesizer, transcribe
 from .tts import TTSUnavailable
 from .vad import speech_spans, trim
 
@@ -20,6 +20,7 @@ __all__ = [
     "domain_prompt",
     "normalize",
     "pcm16",
+    "recognize",
     "run",
     "sentences",
     "speech_spans",

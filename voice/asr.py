@@ -21,6 +21,8 @@ PROMPT_CHARS = 200  # Whisper's prompt window is 224 tokens; Korean takes about 
 class ASRUnavailable(Exception):
     """No model installed: the voice endpoints answer 503 with how to install one; text keeps working."""
 
+    code = "asr_unavailable"
+
     def __init__(self, backend: str, model: str):
         self.message = (
             f"음성 인식 모델({backend} '{model}')이 설치되어 있지 않습니다. 인터넷이 되는 곳에서 "

@@ -22,6 +22,10 @@ class AudioError(Exception):
         super().__init__(message_en)
         self.status, self.code, self.message, self.message_en = status, code, message, message_en
 
+    @classmethod
+    def too_long(cls, max_seconds: float) -> AudioError:
+        return cls(413, "audio_too_long", f"말씀이 너무 깁니다(최대 {max_seconds:g}초).", f"audio longer than {max_seconds:g} s")
+
 
 def decode(data: bytes, max_seconds: float = MAX_SECONDS) -> np.ndarray:
     import av
@@ -47,9 +51,7 @@ def decode(data: bytes, max_seconds: float = MAX_SECONDS) -> np.ndarray:
                     chunks.append(chunk)
                     total += len(chunk)
                 if total > limit:
-                    raise AudioError(
-                        413, "audio_too_long", f"말씀이 너무 깁니다(최대 {max_seconds:g}초).", f"audio longer than {max_seconds:g} s"
-                    )
+                    raise AudioError.too_long(max_seconds)
             for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1))
     except AudioError:

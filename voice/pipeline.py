@@ -64,9 +64,16 @@ async def speak(text: str, tts: tts_mod.TTS) -> tuple[np.ndarray, int, float]:
 
 
 async def transcribe(audio: np.ndarray, settings: Any) -> str:
-    """Korean text of speech already trimmed by VAD (ASRUnavailable when no model is installed)."""
+    """Korean text of speech so far, possibly empty (ASRUnavailable when no model is installed)."""
     recognizer = await asyncio.to_thread(asr_mod.load, settings.asr_backend, settings.asr_model)
     return (await asyncio.to_thread(recognizer.transcribe, audio, asr_mod.domain_prompt())).strip()
+
+
+async def recognize(speech: np.ndarray, settings: Any) -> str:
+    """The final transcript of an utterance; AudioError when the recognizer heard no words."""
+    if not (text := await transcribe(speech, settings)):
+        raise AudioError(422, "no_transcript", "말씀을 알아듣지 못했습니다. 다시 말씀해 주세요.", "the recognizer heard no words")
+    return text
 
 
 async def run(data: bytes, settings: Any, reply_to: Callable[[str], Awaitable[Any]], audio_format: str = "wav") -> VoiceTurn:
@@ -75,10 +82,8 @@ async def run(data: bytes, settings: Any, reply_to: Callable[[str], Awaitable[An
     watch.lap("decode")
     speech = await asyncio.to_thread(trim, audio)
     watch.lap("vad")
-    transcript = await transcribe(speech, settings)
+    transcript = await recognize(speech, settings)
     watch.lap("asr")
-    if not transcript:
-        raise AudioError(422, "no_transcript", "말씀을 알아듣지 못했습니다. 다시 말씀해 주세요.", "the recognizer heard no words")
     reply = await reply_to(transcript)
     watch.lap("dialogue")
     samples, rate, first = await speak(reply.text, synthesizer(settings))

@@ -33,6 +33,8 @@ class TTS(Protocol):
 class TTSUnavailable(Exception):
     """The configured Coqui model cannot be loaded or has stopped working."""
 
+    code = "tts_unavailable"
+
     def __init__(self, model: str, reason: str):
         self.message = f"음성 합성 모델('{model}')을 쓸 수 없습니다: {reason}"
         self.message_en = f"The speech synthesis model '{model}' cannot be used: {reason}"
