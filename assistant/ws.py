@@ -211,14 +211,14 @@ async def session(websocket: WebSocket) -> None:
             msg = await websocket.receive()
             if msg["type"] == "websocket.disconnect":
                 break
-            data = msg.get("bytes") if msg.get("text") is None else msg["text"].encode()
-            if data is not None and len(data) > MAX_FRAME:
+            text, data = msg.get("text"), msg.get("bytes")
+            if len(text.encode() if text is not None else data or b"") > MAX_FRAME:
                 await websocket.close(code=1009, reason="frame too large")
                 break
-            if msg.get("text") is not None:
-                await conn.handle_text(msg["text"])
-            elif msg.get("bytes") is not None:
-                await conn.handle_audio(msg["bytes"])
+            if text is not None:
+                await conn.handle_text(text)
+            elif data is not None:
+                await conn.handle_audio(data)
     except WebSocketDisconnect:
         pass
     finally:

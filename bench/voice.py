@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 import random_models  # noqa: E402
 
 from bench.stats import pct  # noqa: E402
-from voice import SAMPLE_RATE, asr, tts  # noqa: E402
+from voice import SAMPLE_RATE, asr, decode, to_wav, tts  # noqa: E402
 from voice.pipeline import speak  # noqa: E402
 
 TOKENS, RUNS = 48, 5
@@ -111,8 +111,6 @@ def bench_first_audio(voices: dict[str, tts.TTS]) -> None:
 
 
 def main() -> None:
-    from voice.audio import decode, to_wav
-
     samples, rate = tts.EspeakNG().synthesize(REPLY)
     audio = decode(to_wav(samples, rate))
     with tempfile.TemporaryDirectory() as tmp:

@@ -323,6 +323,7 @@ def test_streaming_bad_frames(voice_client, speech):
 def test_barge_in_stops_the_sentences_not_yet_heard(fresh_db):
     import asyncio
 
+    from assistant import get_settings
     from assistant.ws import Connection
 
     class Recorder:  # stands in for the socket; synthesis and pacing are the real ones
@@ -331,8 +332,6 @@ def test_barge_in_stops_the_sentences_not_yet_heard(fresh_db):
 
         async def send_json(self, message):
             self.sent.append(message)
-
-    from assistant import get_settings
 
     class Sec:
         settings = get_settings()  # no Coqui model: espeak-ng

@@ -29,8 +29,8 @@ def load(model: str):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout = sys.stderr  # the library prints; only the protocol goes to the real stdout
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever the library or its C code prints goes to stderr; only the protocol reaches the pipe
 
     def answer(header: dict, payload: bytes = b"") -> None:
         out.write(json.dumps(header).encode() + b"\n" + payload)
