@@ -16,9 +16,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from . import access
-from .citydata import CityData, DataUnavailable, Reading, UnknownKey, get_city_data
+from . import access, deps
+from .citydata import CityData, DataUnavailable, Reading, UnknownKey
 from .korean import josa, when
+from .records import Actor, Records
 
 log = logging.getLogger(__name__)
 LOCATION_SLOTS = ("place", "district", "station")
@@ -36,13 +37,23 @@ class Reply:
 
 
 class Context:
-    def __init__(self, tracker: Tracker, city: CityData):
+    def __init__(self, tracker: Tracker, city: CityData, records: Records):
         self.tracker = tracker
         self.city = city
+        self.records = records
+        # Set by the server from the signed-in user; anything else a client sends never gets here.
         meta = tracker.latest_message.get("metadata") or {}
         self.role: str = meta.get("role", "citizen")
         self.channel: str = meta.get("channel", "public")
-        self.user: str = meta.get("user") or self.role
+        self.actor = Actor(
+            username=meta.get("user") or "anonymous",
+            role=self.role,
+            channel=self.channel,
+            client=meta.get("client") or "",
+            user_id=meta.get("user_id"),
+            session_id=tracker.sender_id,
+        )
+        self.department: str | None = meta.get("department")
 
     @property
     def citizen(self) -> bool:
@@ -116,9 +127,9 @@ class CityAction(Action, ABC):
     async def answer(self, ctx: Context) -> Reply: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        ctx = Context(tracker, get_city_data())
+        ctx = Context(tracker, deps.city(), deps.records())
         if not access.can(ctx.role, self.permission):
-            reply = Reply(access.refusal(ctx.role), short="권한 없음")
+            reply = Reply(access.refusal(ctx.role, self.permission), short="권한 없음")
         else:
             try:
                 reply = await self.answer(ctx)

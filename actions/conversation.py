@@ -14,7 +14,7 @@ import knowledge
 from . import access
 from .base import FOLLOW_UP_INTENTS, CityAction, Context, Reply, stamp
 from .korean import number
-from .office import confirm
+from .office import confirm, visible_approvals
 from .realtime import g
 
 EXAMPLES = {
@@ -145,15 +145,13 @@ class ActionFollowUp(CityAction):
 
 class ActionDailyBriefing(CityAction):
     intent = "daily_briefing"
-    permission = "internal_data"
+    permission = "briefing"
 
     async def answer(self, ctx: Context) -> Reply:
-        from .office import storage
-
         air, weather = await ctx.city.get("air", None), await ctx.city.get("weather", None)
         disaster, traffic = await ctx.city.get("disaster", None), await ctx.city.get("traffic", None)
         opinion = await ctx.city.get("opinion", None)
-        pending = await storage().pending_approvals()
+        pending = await visible_approvals(ctx)
         w, a, d = weather.data["city"], air.data["city"], disaster.data
         top = max(opinion.data.items(), key=lambda kv: kv[1]["today"])
         urgent = sum(1 for p in pending if p["urgent"])

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk.events import SlotSet
 
+from . import access, deps
 from .base import CityAction, Context, Reply
 from .citydata import UnknownKey
 from .korean import josa, when
+from .records import now
 
 SCREENS = {
     "main": "메인 화면",
@@ -21,12 +24,6 @@ SCREENS = {
 }
 
 
-def storage():
-    from assistant import get_storage
-
-    return get_storage()
-
-
 class ActionNavigate(CityAction):
     intent = "navigate"
     permission = "screen"
@@ -36,12 +33,14 @@ class ActionNavigate(CityAction):
             p = (await ctx.city.get("project", project)).data
             target = {"kind": "project", "name": project, "id": p["id"], "path": p["screen"]}
             directive = {"type": "navigate", "screen": "project", "target": target}
+            await ctx.records.audit(ctx.actor, "screen.navigate", project, directive)
             return Reply(
                 f"{josa(project, '으로')} 이동합니다.", short=f"→ {project}", directives=[directive], data={"type": "navigate", **directive}
             )
         if screen := ctx.mentioned("screen"):
             label = SCREENS[screen]
             directive = {"type": "navigate", "screen": screen}
+            await ctx.records.audit(ctx.actor, "screen.navigate", screen, directive)
             text = "이전 화면으로 돌아갑니다." if screen == "back" else f"{josa(label, '으로')} 이동합니다."
             return Reply(text, short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive})
         if loc := ctx.location():
@@ -50,6 +49,7 @@ class ActionNavigate(CityAction):
             if kind == "place":
                 target["code"] = (await ctx.city.get("place", name)).data.get("code")
             directive = {"type": "navigate", "screen": "map", "target": target}
+            await ctx.records.audit(ctx.actor, "screen.navigate", name, directive)
             return Reply(
                 f"지도에서 {josa(name, '을')} 보여드립니다.",
                 short=f"→ {name}",
@@ -62,12 +62,17 @@ class ActionNavigate(CityAction):
         )
 
 
+async def visible_approvals(ctx: Context) -> list[dict[str, Any]]:
+    """The mayor sees every pending document; an officer those of their own department."""
+    return await ctx.records.pending_approvals(None if access.can(ctx.role, "approve") else ctx.department or "-")
+
+
 class ActionApprovalList(CityAction):
     intent = "approval_list"
-    permission = "approve"
+    permission = "approvals_view"
 
     async def answer(self, ctx: Context) -> Reply:
-        pending = await storage().pending_approvals()
+        pending = await visible_approvals(ctx)
         if not pending:
             return Reply(
                 "결재 대기 문서가 없습니다.",
@@ -98,7 +103,7 @@ class ActionApprovalDecide(CityAction):
         pending_action = ctx.tracker.get_slot("pending_action") or {}
         if number is None and pending_action.get("type") == "approval" and decision in (None, pending_action["decision"]):
             return await confirm(ctx, pending_action)  # "승인해" right after "…승인할까요?"
-        listed = ctx.tracker.get_slot("listed_approvals") or [a["id"] for a in await storage().pending_approvals()]
+        listed = ctx.tracker.get_slot("listed_approvals") or [a["id"] for a in await ctx.records.pending_approvals()]
         if number is None:
             if len(listed) != 1:
                 return Reply("몇 번째 문서인지 말씀해 주세요. 예: '첫 번째 문서 승인해'", short="문서 번호?", keeps_pending=False)
@@ -106,7 +111,7 @@ class ActionApprovalDecide(CityAction):
         number = int(number)
         if not 1 <= number <= len(listed):
             return Reply(f"결재 목록에는 {len(listed)}건이 있습니다. 1번부터 {len(listed)}번 중에서 말씀해 주세요.", short="번호 확인")
-        doc = await storage().approval(listed[number - 1])
+        doc = await ctx.records.approval(listed[number - 1])
         if doc is None:
             raise UnknownKey(f"{number}번 문서")
         if doc["status"] != "pending":
@@ -115,7 +120,7 @@ class ActionApprovalDecide(CityAction):
         if decision is None:
             return Reply(f"「{doc['title']}」 문서를 승인할까요, 반려할까요?", short="승인/반려?")
         verb = "승인" if decision == "approve" else "반려"
-        pending = {"type": "approval", "approval_id": doc["id"], "decision": decision, "title": doc["title"]}
+        pending = {"type": "approval", "approval_id": doc["id"], "decision": decision, "number": doc["number"], "asked_at": now().isoformat()}
         return Reply(
             f"「{doc['title']}」({doc['department']}) 문서를 {verb}할까요?",
             short=f"{number}번 {verb}할까요?",
@@ -125,7 +130,7 @@ class ActionApprovalDecide(CityAction):
         )
 
 
-OFFICER_FIELDS = ("id", "name", "title", "department")
+OFFICER_FIELDS = ("id", "username", "name", "title", "department")
 
 
 def officer_label(o: dict[str, Any]) -> str:
@@ -137,7 +142,7 @@ class ActionCallOfficer(CityAction):
     permission = "call"
 
     async def answer(self, ctx: Context) -> Reply:
-        officers = (await ctx.city.get("officers", None)).data
+        officers = [o for o in await ctx.records.directory() if o["id"] != ctx.actor.user_id]
         people, depts, topics = ctx.all_mentioned("person"), ctx.all_mentioned("department"), ctx.all_mentioned("topic")
         district = ctx.mentioned("district")
         match = (
@@ -154,7 +159,7 @@ class ActionCallOfficer(CityAction):
                 )
             return Reply("어느 부서 담당자를 연결할까요? 예: '재난안전과장 연결해줘'", short="어느 부서인가요?")
         officer = {k: match[0][k] for k in OFFICER_FIELDS}
-        pending = {"type": "call", "officer": officer}
+        pending = {"type": "call", "officer": officer, "asked_at": now().isoformat()}
         return Reply(
             f"{officer_label(officer)}에게 영상통화를 걸까요?",
             short=f"{officer['name']} {officer['title']} 연결할까요?",
@@ -169,7 +174,7 @@ class ActionEndCall(CityAction):
     permission = "call"
 
     async def answer(self, ctx: Context) -> Reply:
-        ended = await storage().end_calls(ctx.tracker.sender_id)
+        ended = await ctx.records.end_calls(ctx.actor)
         if not ended:
             return Reply("진행 중인 통화가 없습니다.", short="통화 없음")
         return Reply(
@@ -180,33 +185,45 @@ class ActionEndCall(CityAction):
         )
 
 
-async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
-    """Carry out the side effect the user just confirmed."""
-    from . import access
+def expired(pending: dict[str, Any]) -> bool:
+    asked = pending.get("asked_at")
+    return asked is None or (now() - datetime.fromisoformat(asked)).total_seconds() > deps.settings().confirm_ttl_s
 
-    if pending.get("type") == "approval":
-        if not access.can(ctx.role, "approve"):
-            return Reply(access.refusal(ctx.role), short="권한 없음")
-        doc = await storage().decide(pending["approval_id"], pending["decision"], by=ctx.user)
-        verb = "승인" if pending["decision"] == "approve" else "반려"
-        if doc is None or doc["status"] != ("approved" if pending["decision"] == "approve" else "rejected"):
-            return Reply("문서 상태가 바뀌어 처리하지 못했습니다. 결재 목록을 다시 확인해 주세요.", short="처리 실패")
-        return Reply(
-            f"「{doc['title']}」 문서를 {verb}했습니다.",
-            short=f"{verb} 완료",
-            data={"type": "approval_decided", "document": doc},
-            directives=[{"type": "approval.decided", "approval_id": doc["id"], "status": doc["status"]}],
-            events=[SlotSet("listed_approvals", None)],
-        )
-    if pending.get("type") == "call":
-        if not access.can(ctx.role, "call"):
-            return Reply(access.refusal(ctx.role), short="권한 없음")
-        call = await storage().start_call(ctx.tracker.sender_id, pending["officer"])
-        return Reply(
-            f"{officer_label(pending['officer'])}에게 영상통화를 연결합니다.",
-            short="연결 중",
-            data={"type": "call", **call},
-            directives=[{"type": "call.start", "call_id": call["id"], "officer": pending["officer"]}],
-            events=[SlotSet("active_call", call["id"])],
-        )
-    return Reply("확인할 작업이 없습니다. 무엇을 도와드릴까요?", short="확인할 작업 없음")
+
+async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
+    """Carry out the side effect the user just confirmed: once, as it was shown, within the confirmation window."""
+    kind = pending.get("type")
+    if kind not in ("approval", "call"):
+        return Reply("확인할 작업이 없습니다. 무엇을 도와드릴까요?", short="확인할 작업 없음")
+    if not access.can(ctx.role, "approve" if kind == "approval" else "call"):
+        return Reply(access.refusal(ctx.role, "approve" if kind == "approval" else "call"), short="권한 없음")
+    if expired(pending):
+        return Reply("확인 시간이 지나 요청을 취소했습니다. 다시 말씀해 주세요.", short="시간 초과로 취소")
+    if kind == "approval":
+        return await decide(ctx, pending)
+    call = await ctx.records.start_call(ctx.actor, pending["officer"])
+    return Reply(
+        f"{officer_label(pending['officer'])}에게 영상통화를 연결합니다.",
+        short="연결 중",
+        data={"type": "call", **call},
+        directives=[{"type": "call.start", "call_id": call["id"], "officer": pending["officer"]}],
+        events=[SlotSet("active_call", call["id"])],
+    )
+
+
+async def decide(ctx: Context, pending: dict[str, Any]) -> Reply:
+    doc = await ctx.records.approval(pending["approval_id"])
+    if doc is None or doc["number"] != pending.get("number"):  # not the document that was shown
+        return Reply("문서가 바뀌어 처리하지 못했습니다. 결재 목록을 다시 확인해 주세요.", short="처리 실패")
+    doc, decided = await ctx.records.decide(ctx.actor, doc["id"], pending["decision"])
+    if not decided:
+        done = "승인" if doc["status"] == "approved" else "반려"
+        return Reply(f"「{doc['title']}」 문서는 이미 {done}되었습니다.", short=f"이미 {done}됨", events=[SlotSet("listed_approvals", None)])
+    verb = "승인" if pending["decision"] == "approve" else "반려"
+    return Reply(
+        f"「{doc['title']}」 문서를 {verb}했습니다.",
+        short=f"{verb} 완료",
+        data={"type": "approval_decided", "document": doc},
+        directives=[{"type": "approval.decided", "approval_id": doc["id"], "status": doc["status"]}],
+        events=[SlotSet("listed_approvals", None)],
+    )

@@ -1,4 +1,4 @@
-"""Channels: who is speaking (role) and how much the reply says (shape)."""
+"""Channels shape the reply (the watch gets one line); they never decide who is speaking."""
 
 from __future__ import annotations
 
@@ -6,14 +6,6 @@ from typing import Any, Literal
 
 Channel = Literal["wall", "tablet", "watch", "public", "kiosk"]
 CHANNELS: tuple[str, ...] = ("wall", "tablet", "watch", "public", "kiosk")
-
-# Until authentication lands, the channel stands for the role. Authentication will
-# replace this function's answer, not the checks in actions.access that use it.
-CHANNEL_ROLE = {"wall": "mayor", "tablet": "officer", "watch": "officer", "public": "citizen", "kiosk": "citizen"}
-
-
-def role_for(channel: str) -> str:
-    return CHANNEL_ROLE[channel]
 
 
 def shape(messages: list[dict[str, Any]], channel: str) -> dict[str, Any]:

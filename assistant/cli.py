@@ -42,22 +42,112 @@ def serve(
 @app.command()
 def ask(
     text: str,
-    channel: str = typer.Option("wall", callback=_channel),
+    channel: str = typer.Option("public", callback=_channel),
     session: str | None = typer.Option(None),
+    user: str | None = typer.Option(None, "--user", help="answer as this account (a local operator's tool); default: a citizen"),
     as_json: bool = typer.Option(False, "--json", help="print the whole reply as JSON"),
 ) -> None:
     """Ask one question in-process, as the server would answer it."""
+    from .auth import ANONYMOUS, Principal
     from .service import Secretary
 
     async def run() -> None:
-        sec = await Secretary.start()
+        sec = await Secretary.start(get_settings())
         try:
-            reply = await sec.chat(text, channel, session)
+            who = ANONYMOUS
+            if user:
+                row = await sec.storage.user_by_name(user)
+                if row is None:
+                    raise typer.BadParameter(f"그런 사용자가 없습니다: {user}")
+                who = Principal.of(row, "cli")
+            reply = await sec.chat(text, channel, session, who, "cli")
         finally:
             await sec.close()
         typer.echo(reply.model_dump_json(indent=1) if as_json else reply.text)
 
     asyncio.run(run())
+
+
+users_app = typer.Typer(help="Accounts: the mayor, officers (the directory calls resolve against) and admins.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("비밀번호", hide_input=True, confirmation_prompt=True)
+
+
+def _users(work) -> None:  # type: ignore[no-untyped-def]
+    """Run `work(storage, actor)` against the database; API errors become a Korean message and exit 1."""
+    from actions.records import Actor
+
+    from .errors import CATALOGUE, ApiError
+    from .storage import Storage
+
+    async def run() -> None:
+        storage = Storage(get_settings().db_url)
+        try:
+            await storage.init()
+            await work(storage, Actor("cli", "admin"))
+        finally:
+            await storage.close()
+
+    try:
+        asyncio.run(run())
+    except ApiError as exc:
+        typer.echo(CATALOGUE[exc.code][1].format(**exc.params), err=True)
+        raise typer.Exit(1) from None
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: str = typer.Option(..., "--role", help="mayor, officer or admin"),
+    display_name: str | None = typer.Option(None, "--display-name"),
+    department: str | None = typer.Option(None, "--department"),
+    title: str | None = typer.Option(None, "--title"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from the first line of stdin"),
+) -> None:
+    """Add an account (officers with --department and --title join the directory calls resolve against)."""
+    from . import users
+
+    password = _password(password_stdin)
+    _users(lambda storage, actor: users.add(storage, actor, name, role, password, display_name, department, title))
+    typer.echo(f"{name} ({role}) 계정을 만들었습니다.")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every account: name, role, department, title, whether it can sign in."""
+
+    async def show(storage, actor) -> None:  # type: ignore[no-untyped-def]
+        for u in await storage.users():
+            state = "사용" if u.active and u.password_hash else ("비밀번호 없음" if u.active else "중지")
+            typer.echo(f"{u.username:<16} {u.role:<8} {u.display_name:<8} {u.department or '-':<12} {u.title or '-':<6} {state}")
+
+    _users(show)
+
+
+@users_app.command("disable")
+def users_disable(name: str) -> None:
+    """Disable an account: its sign-ins end at once."""
+    from . import users
+
+    _users(lambda storage, actor: users.set_active(storage, actor, name, False))
+    typer.echo(f"{name} 계정을 중지했습니다.")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    name: str, password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from the first line of stdin")
+) -> None:
+    """Set a password: the account's other sign-ins end at once."""
+    from . import users
+
+    password = _password(password_stdin)
+    _users(lambda storage, actor: users.set_password(storage, actor, name, password))
+    typer.echo(f"{name} 계정의 비밀번호를 바꿨습니다.")
 
 
 @app.command()
@@ -160,6 +250,7 @@ def ingest(
 
     import knowledge
 
+    knowledge.use(get_settings())
     files, _ = knowledge.store.expand(paths)
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not files) as bar:
 
@@ -188,6 +279,7 @@ def search(
     """Top passages for QUERY (or for every stdin line with -), with source, location and score."""
     import knowledge
 
+    knowledge.use(get_settings())
     if mode not in knowledge.MODES:
         raise typer.BadParameter(f"mode는 {', '.join(knowledge.MODES)} 중 하나입니다.")
     for line in (ln.rstrip("\n") for ln in sys.stdin) if query == "-" else [query]:

@@ -1,21 +1,24 @@
-"""Settings from the environment (SECRETARY_*, plus the city's own variable names)."""
+"""Settings from the environment (SECRETARY_*, plus the city's own variable names).
+
+One object for the whole server, made of each package's own settings class, so that lower packages
+take theirs as an argument and never import this module.
+"""
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from actions.settings import CitySettings
+from knowledge.settings import KnowledgeSettings
+from voice.settings import VoiceSettings
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SECRETARY_", extra="ignore", populate_by_name=True)
-
-    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("seoul-voice-secretary")))
-    database_url: str | None = None  # default: SQLite in data_dir
+class Settings(CitySettings, KnowledgeSettings, VoiceSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     nlu: Literal["embedded", "rasa"] = "embedded"
@@ -25,40 +28,34 @@ class Settings(BaseSettings):
     max_text_chars: int = 1000
     session_ttl_hours: float = 12  # an idle conversation forgets its context (Rasa's session_expiration_time)
 
-    seoul_openapi_key: str | None = Field(default=None, validation_alias=AliasChoices("SEOUL_OPENAPI_KEY", "SECRETARY_SEOUL_OPENAPI_KEY"))
-    seoul_openapi_url: str = Field(
-        default="http://openapi.seoul.go.kr:8088", validation_alias=AliasChoices("SEOUL_OPENAPI_URL", "SECRETARY_SEOUL_OPENAPI_URL")
-    )
-    seoul_subway_url: str = Field(
-        default="http://swopenapi.seoul.go.kr/api/subway", validation_alias=AliasChoices("SEOUL_SUBWAY_URL", "SECRETARY_SEOUL_SUBWAY_URL")
-    )
-    safetydata_key: str | None = Field(default=None, validation_alias=AliasChoices("SAFETYDATA_SERVICE_KEY", "SECRETARY_SAFETYDATA_KEY"))
-    safetydata_url: str = Field(
-        default="https://www.safetydata.go.kr/V2/api/DSSP-IF-00247",
-        validation_alias=AliasChoices("SAFETYDATA_URL", "SECRETARY_SAFETYDATA_URL"),
-    )
-    chroma_url: str | None = Field(default=None, validation_alias=AliasChoices("CHROMA_URL", "SECRETARY_CHROMA_URL"))
-    embedding_model: str = "hashed"  # or a sentence-transformers name/path, e.g. intfloat/multilingual-e5-small
-    llm_url: str | None = None  # an OpenAI-compatible endpoint for generated answers; unset: extractive only
-    llm_model: str | None = None
-    llm_api_key: str | None = Field(default=None, validation_alias=AliasChoices("SECRETARY_LLM_API_KEY", "OPENAI_API_KEY"))
-    llm_timeout_s: float = 20.0
-    asr_backend: Literal["openai-whisper", "faster-whisper"] = "openai-whisper"
-    asr_model: str = "small"  # a name (downloaded by the library on first use) or a checkpoint/CTranslate2 path
-    tts_model: str | None = None  # a Coqui model name or checkpoint path; unset: espeak-ng's Korean voice
-    tts_python: str | None = None  # the interpreter that has coqui-tts; unset: .tts-venv (make tts), else this one
-    tts_speaker: str | None = None  # for multi-speaker Coqui models; unset: the model's first speaker
-    voice_max_seconds: float = 30.0
-    openapi_timeout_s: float = 5.0
-    realtime_ttl_s: float = 10.0
+    # sign-in
+    secret_key: str | None = None  # signs tokens; unset: a random key kept in data_dir/secret.key (one per installation)
+    token_ttl_minutes: float = 15  # bearer tokens are short-lived; browser cookies renew while the sign-in lasts
+    signin_ttl_hours: float = 12  # how long a sign-in lasts at most (the wall screen's working day)
+    cookie_secure: bool = False  # set on HTTPS deployments: cookies only over HTTPS
+    allowed_origins: list[str] = []  # extra origins allowed for cookie writes and WebSockets (the server's own always is)
+    lockout_failures: int = 5  # failed sign-ins (same name and address) before the account locks for that address
+    lockout_minutes: float = 15
 
-    @property
-    def db_url(self) -> str:
-        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'secretary.db'}"
+    # limits per client address and per user (the `limits` library's notation)
+    rate_limits: bool = True
+    rate_storage: str = "memory://"  # e.g. redis://redis:6379 to share limits across replicas
+    limit_chat: str = "60/minute"
+    limit_voice: str = "20/minute"
+    limit_search: str = "60/minute"
+    limit_signin: str = "10/minute"
+    limit_ws_frames: str = "50/second"
+    limit_ws_connections: int = 8  # open sockets per address
 
-    @property
-    def model_dir(self) -> Path:
-        return self.data_dir / "models"
+    def signing_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path: Path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
 
 @lru_cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -60,24 +61,29 @@ class EmbeddedDialogue:
         self.session_ttl = session_ttl
         self.slots = load_domain_slots()
         self.rules = load_rules()
-        self._locks: dict[str, asyncio.Lock] = {}
+        # one turn at a time per session, so slots never interleave; a lock lives only while a turn holds it
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    async def handle(self, text: str, session_id: str, channel: str, role: str, user: str | None = None) -> Turn:
-        # one turn at a time per session, so slots never interleave
-        lock = self._locks.setdefault(session_id, asyncio.Lock())
+    async def handle(self, text: str, session_id: str, owner: str, metadata: dict[str, Any]) -> Turn:
+        """One turn; `metadata` is the verified speaker (role, user, channel, client) the actions read."""
+        lock = self._locks.get(session_id)
+        if lock is None:
+            lock = self._locks[session_id] = asyncio.Lock()
         async with lock:
-            return await self._handle(text, session_id, channel, role, user)
+            return await self._handle(text, session_id, owner, metadata)
 
-    async def _handle(self, text: str, session_id: str, channel: str, role: str, user: str | None) -> Turn:
+    async def _handle(self, text: str, session_id: str, owner: str, metadata: dict[str, Any]) -> Turn:
+        start = time.perf_counter()
+        channel = metadata["channel"]
+        slots = await self.storage.claim(session_id, owner, channel, self.session_ttl) or {name: None for name in self.slots}
         t0 = time.perf_counter()
         parse = self.nlu.parse(text)
         t_nlu = time.perf_counter()
-        slots = await self.storage.load_slots(session_id, self.session_ttl) or {name: None for name in self.slots}
         for name, entities in self.slots.items():
             for e in parse["entities"]:
                 if e["entity"] in entities:
                     slots[name] = e["value"]
-        latest = {**parse, "metadata": {"role": role, "channel": channel, "user": user}}
+        latest = {**parse, "metadata": metadata}
         tracker = Tracker(session_id, dict(slots), latest, [], False, None, {}, None)
         action_name = self.rules.get(parse["intent"]["name"], "action_fallback")
         dispatcher = CollectingDispatcher()
@@ -86,6 +92,6 @@ class EmbeddedDialogue:
             if ev.get("event") == "slot":
                 slots[ev["name"]] = ev["value"]
         t_action = time.perf_counter()
-        await self.storage.save_slots(session_id, channel, slots)
-        timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - t0) * 1000}
+        await self.storage.save_slots(session_id, owner, channel, slots)
+        timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - start) * 1000}
         return Turn(parse, action_name, dispatcher.messages, slots, {k: round(v, 2) for k, v in timings.items()})

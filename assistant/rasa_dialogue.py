@@ -48,13 +48,11 @@ class RasaDialogue:
         self.fallback = fallback
         self.status = "not contacted yet"
 
-    async def handle(self, text: str, session_id: str, channel: str, role: str, user: str | None = None) -> Turn:
+    async def handle(self, text: str, session_id: str, owner: str, metadata: dict[str, Any]) -> Turn:
         t0 = time.perf_counter()
+        await self.fallback.storage.claim(session_id, owner, metadata["channel"], self.fallback.session_ttl)  # who may continue it
         try:
-            r = await self.client.post(
-                "/webhooks/rest/webhook",
-                json={"sender": session_id, "message": text, "metadata": {"role": role, "channel": channel, "user": user}},
-            )
+            r = await self.client.post("/webhooks/rest/webhook", json={"sender": session_id, "message": text, "metadata": metadata})
             r.raise_for_status()
             messages = merge_messages(r.json())
             t_rasa = time.perf_counter()
@@ -64,7 +62,7 @@ class RasaDialogue:
         except (httpx.HTTPError, ValueError) as exc:
             self.status = f"unreachable ({type(exc).__name__}: {exc}); using the embedded engine"
             log.warning("Rasa at %s: %s", self.client.base_url, self.status)
-            return await self.fallback.handle(text, session_id, channel, role, user)
+            return await self.fallback.handle(text, session_id, owner, metadata)
         self.status = "ok"
         latest = state.get("latest_message") or {}
         parse = {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from .channels import Channel
@@ -12,32 +12,30 @@ from .config import get_settings
 
 SESSION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 
-# error code -> (HTTP status, Korean message, English message)
-ERRORS: dict[str, tuple[int, str, str]] = {
-    "invalid_json": (400, "요청 본문이 올바른 JSON이 아닙니다.", "The request body is not valid JSON."),
-    "body_too_large": (413, "요청이 너무 큽니다.", "The request body is too large."),
-    "text_empty": (422, "문장을 입력해 주세요.", "text is empty."),
-    "text_too_long": (422, "문장이 너무 깁니다. {limit}자 이하로 입력해 주세요.", "text is longer than {limit} characters."),
-    "invalid_channel": (
-        422,
-        "알 수 없는 채널입니다. wall, tablet, watch, public, kiosk 중 하나를 쓰세요.",
-        "Unknown channel; use wall, tablet, watch, public or kiosk.",
-    ),
-    "invalid_session_id": (
-        422,
-        "세션 ID 형식이 올바르지 않습니다(영문·숫자와 _ . : - 로 64자 이하).",
-        "session_id must be 1-64 letters, digits or _ . : -",
-    ),
-    "missing_field": (422, "필수 항목이 빠졌습니다: {field}", "Missing field: {field}"),
-    "invalid_field": (422, "항목 값이 올바르지 않습니다: {field}", "Invalid value for {field}"),
-    "audio_content_type": (415, "오디오 파일을 보내 주세요(WAV, MP3, M4A, OGG, WebM).", "send an audio file"),
-    "not_found": (404, "요청하신 주소가 없습니다.", "Not found."),
-    "internal": (500, "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.", "Internal error."),
-}
+
+
+def scalar(v: Any) -> Any:
+    """Reject lone surrogates (JSON's "\\ud800"): they are not text and would break encoding later on."""
+    if isinstance(v, str):
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PydanticCustomError("invalid_text", "not a Unicode scalar value") from None
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            scalar(k)
+            scalar(x)
+    elif isinstance(v, list):
+        for x in v:
+            scalar(x)
+    return v
+
+
+SafeText = Annotated[str, AfterValidator(scalar)]
 
 
 def check_text(v: str) -> str:
-    v = v.strip()
+    v = scalar(v).strip()
     if not v:
         raise PydanticCustomError("text_empty", "text is empty")
     limit = get_settings().max_text_chars
@@ -49,7 +47,7 @@ def check_text(v: str) -> str:
 class ChatRequest(BaseModel):
     text: str = Field(description="What the user said or typed, in Korean.", examples=["강남구 미세먼지 어때?"])
     session_id: str | None = Field(None, pattern=SESSION_ID_PATTERN, description="Continue a conversation; omit to start one.")
-    channel: Channel = Field(description="wall, tablet, watch, public or kiosk; until authentication lands it decides the role.")
+    channel: Channel = Field(description="wall, tablet, watch, public or kiosk: shapes the reply (watch: one line). The role comes from sign-in.")
 
     _text = field_validator("text")(check_text)
 
@@ -60,18 +58,19 @@ class ParseRequest(BaseModel):
 
 
 class WebhookRequest(BaseModel):
-    """Rasa's REST channel shape. The channel comes from metadata and defaults to the least privileged."""
+    """Rasa's REST channel shape. `metadata.channel` shapes the reply; a role in metadata is ignored."""
 
     sender: str = Field(pattern=SESSION_ID_PATTERN)
     message: str
     metadata: dict[str, Any] = Field(default_factory=dict)
     _message = field_validator("message")(check_text)
+    _metadata = field_validator("metadata")(scalar)
 
 
 class SearchRequest(BaseModel):
     query: str = Field(description="A question or keywords, Korean or English.", examples=["스마트시티 플랫폼 구축 비용"])
     k: int = Field(5, ge=1, le=50, description="How many passages.")
-    channel: Channel = Field("public", description="Decides the role; citizens (public, kiosk) search public documents only.")
+    channel: Channel = Field("public", description="Accepted for symmetry; what may be searched depends on sign-in (citizens: public documents).")
     mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
 
     _query = field_validator("query")(check_text)

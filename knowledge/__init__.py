@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant import get_settings
 from nlu import content_words
 
 from .embeddings import HASHED, get_embeddings
 from .generate import generate
 from .loaders import SUPPORTED, LoadError
+from .settings import KnowledgeSettings
 from .store import MODES, IngestResult, KnowledgeStore
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
@@ -24,12 +23,34 @@ QUESTION_WORDS = set(
 )
 
 
-@lru_cache(maxsize=1)
+_settings: KnowledgeSettings | None = None
+_store: KnowledgeStore | None = None
+
+
+def use(settings: KnowledgeSettings | None) -> None:
+    """Settings for the store (the assistant's); None: from the environment. The store opens on first use."""
+    global _settings, _store
+    _settings, _store = settings, None
+
+
+def settings() -> KnowledgeSettings:
+    global _settings
+    if _settings is None:
+        _settings = KnowledgeSettings()
+    return _settings
+
+
 def get_store() -> KnowledgeStore:
+    global _store
+    if _store is None:
+        _store = open_store(settings())
+    return _store
+
+
+def open_store(s: KnowledgeSettings) -> KnowledgeStore:
     import chromadb  # heavy: only when the store is first needed
     from chromadb.config import Settings as ChromaSettings
 
-    s = get_settings()
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if s.chroma_url:
         from urllib.parse import urlparse
@@ -103,7 +124,7 @@ def answer(question: str, public_only: bool = False, k: int = 3) -> tuple[str | 
     hits = [h for h in search(question, k, public_only) if coverage(question, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
     if not hits:
         return None, []
-    return generate(question, hits, get_settings()) or lead(question, [h["text"] for h in hits]), hits
+    return generate(question, hits, settings()) or lead(question, [h["text"] for h in hits]), hits
 
 
 def cite(hit: dict[str, Any]) -> str:
@@ -116,6 +137,7 @@ __all__ = [
     "MODES",
     "SUPPORTED",
     "IngestResult",
+    "KnowledgeSettings",
     "KnowledgeStore",
     "LoadError",
     "answer",
@@ -123,7 +145,9 @@ __all__ = [
     "coverage",
     "get_store",
     "ingest_sample_corpus",
+    "open_store",
     "lead",
     "search",
     "sentences",
+    "use",
 ]

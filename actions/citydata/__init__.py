@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import Any
 
 from .base import CityData, DataUnavailable, Reading, Topic, UnknownKey
 from .sample import SampleCityData
 from .seoul_openapi import OpenApiError, SeoulOpenApiCityData
 
 
-@lru_cache(maxsize=1)
-def get_city_data() -> CityData:
-    from assistant import get_settings
-
-    settings = get_settings()
+def get_city_data(settings: Any) -> CityData:
+    """The Seoul Open API (with the sample data behind it) when a key is set, else the sample data."""
     if settings.seoul_openapi_key:
         return SeoulOpenApiCityData(settings, SampleCityData())
     return SampleCityData()
