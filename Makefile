@@ -3,8 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages used for real: a PostgreSQL server and a Korean font (tests), espeak-ng (Korean speech).
-APT_PACKAGES := postgresql fonts-nanum espeak-ng
+# Debian packages. At run time: espeak-ng (Korean speech), ffmpeg's libraries come with PyAV.
+# For the tests besides: a PostgreSQL server and the chromium browser (pages).
+RUN_APT := espeak-ng fonts-nanum
+TEST_APT := postgresql chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 RASA_VENV := .rasa-venv
@@ -12,12 +14,12 @@ RASA_STAMP := $(RASA_VENV)/.installed
 TTS_VENV := .tts-venv
 TTS_STAMP := $(TTS_VENV)/.installed
 
-.PHONY: run test install system-deps rasa tts bench clean
+.PHONY: run test install run-deps test-deps rasa tts bench clean
 
-run: install            ## set up and run the product (embedded default)
+run: install run-deps    ## set up and run the product (embedded default)
 	$(BIN)/secretary serve
 
-test: install system-deps rasa tts   ## set up and run the tests (Rasa and Coqui tests included)
+test: install run-deps test-deps rasa tts   ## set up and run the tests (Rasa, Coqui and browser tests included)
 	$(BIN)/ruff check .
 	ORT_DISABLE_TELEMETRY=1 $(BIN)/pytest
 
@@ -28,9 +30,13 @@ bench: install tts      ## print benchmark figures (NLU, reading room, voice)
 
 install: $(STAMP)
 
-system-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb /usr/share/fonts/truetype/nanum/NanumGothic.ttf /usr/bin/espeak-ng >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; }
+run-deps:
+	@ls /usr/share/fonts/truetype/nanum/NanumGothic.ttf /usr/bin/espeak-ng >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(RUN_APT) >/dev/null; }
+
+test-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb /usr/bin/chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(TEST_APT) >/dev/null; }
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
