@@ -74,7 +74,7 @@ def test_chat_contract(client):
     assert set(r["timings_ms"]) == {"nlu", "action", "total"}
 
 
-def test_rasa_shapes(client):
+def test_rasa_shapes(client, mayor):
     p = client.post("/model/parse", json={"text": "서울로 7017"}).json()
     assert p["intent"]["name"] == "navigate" and p["entities"][0]["value"] == "서울로 7017" and p["intent_ranking"]
     out = client.post("/webhooks/rest/webhook", json={"sender": "u1", "message": "강남구 미세먼지 어때?"}).json()
@@ -82,26 +82,33 @@ def test_rasa_shapes(client):
     assert out[-1]["custom"]["sources"][0]["sample"] is True
     out = client.post("/webhooks/rest/webhook", json={"sender": "u2", "message": "결재 대기 목록 보여줘"}).json()
     assert "공개 채널" in out[0]["text"]  # no metadata: the least privileged channel
-    out = client.post("/webhooks/rest/webhook", json={"sender": "u3", "message": "서울로 7017", "metadata": {"channel": "wall"}}).json()
+    out = client.post(
+        "/webhooks/rest/webhook", json={"sender": "u3", "message": "서울로 7017", "metadata": {"channel": "wall"}}, headers=mayor
+    ).json()
     assert out[-1]["custom"]["directives"][0]["type"] == "navigate"
 
 
-def test_health_metrics_and_docs(client):
+def test_health_metrics_and_docs(client, admin):
     h = client.get("/health").json()
     assert h["status"] == "ok" and h["nlu"]["engine"] == "embedded" and h["database"] == "ok" and h["city_data"] == "SampleCityData"
     assert h["voice"] == {"asr": "openai-whisper:small", "asr_installed": False, "tts": "espeak-ng:ko"}  # no model here: text is still ok
     client.post("/v1/chat", json={"text": "강남구 미세먼지 어때?", "channel": "watch"})
     client.post("/v1/chat", json={"text": "", "channel": "watch"})
-    m = client.get("/metrics").text
+    assert client.get("/metrics").status_code == 401  # admins only
+    m = client.get("/metrics", headers=admin).text
     assert 'secretary_turns_total{channel="watch",intent="air_quality"}' in m
     assert 'secretary_stage_seconds_bucket{le="0.005",stage="nlu"}' in m
     assert 'secretary_errors_total{code="text_empty"}' in m
     spec = client.get("/openapi.json").json()
-    assert {"/v1/chat", "/model/parse", "/webhooks/rest/webhook", "/health", "/metrics"} <= set(spec["paths"])
+    assert {"/v1/chat", "/model/parse", "/webhooks/rest/webhook", "/health", "/metrics", "/v1/auth/token"} <= set(spec["paths"])
+    docs = client.get("/docs").text
+    assert "cdn" not in docs and "/docs-assets/swagger-ui-bundle.js" in docs  # works offline
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_websocket_bad_frames(client):
     with client.websocket_connect("/v1/ws?channel=tablet") as ws:
+        assert ws.receive_json()["type"] == "hello"
         ws.send_text("not json")
         assert ws.receive_json()["error"]["code"] == "invalid_json"
         ws.send_text("[1, 2]")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import read_db, say
+from conftest import add_user, bearer, read_db, say
 from fastapi.testclient import TestClient
 
 from assistant.app import create_app
 
 
-def test_follow_ups_keep_the_topic_and_the_place(client, sample):
+def test_follow_ups_keep_the_topic_and_the_place(client, sample):  # a citizen: follow-ups need no sign-in
     say(client, "강남구 미세먼지 어때?", session_id="f")
     r = say(client, "송파구는?", session_id="f")
     assert r["intent"]["name"] == "inform"
@@ -23,6 +23,8 @@ def test_follow_ups_keep_the_topic_and_the_place(client, sample):
 def test_approval_needs_confirmation_and_survives_a_restart(fresh_db, sample):
     first = sample["approvals"]["approvals"][0]
     with TestClient(create_app()) as c:
+        add_user(c, "mayor", "mayor", "mayor-pass-2026")
+        c.headers.update(bearer(c, "mayor", "mayor-pass-2026"))
         say(c, "결재 대기 목록 보여줘", session_id="m")
         r = say(c, "첫 번째 문서 승인해", session_id="m")
         assert "승인할까요?" in r["text"] and first["title"] in r["text"]
@@ -31,13 +33,15 @@ def test_approval_needs_confirmation_and_survives_a_restart(fresh_db, sample):
         assert r["text"] == f"「{first['title']}」 문서를 승인했습니다."
         assert r["directives"][0]["type"] == "approval.decided" and r["data"]["document"]["status"] == "approved"
     with TestClient(create_app()) as c:  # a new app on the same database: the decision is still there
+        c.headers.update(bearer(c, "mayor", "mayor-pass-2026"))
         r = say(c, "결재 대기 목록 보여줘", session_id="m2")
         assert "결재 대기 4건" in r["text"] and first["title"] not in r["text"]
         decided = read_db(fresh_db, lambda s: s.approval(1))
         assert decided["status"] == "approved" and decided["decided_by"] == "mayor" and decided["decided_at"]
 
 
-def test_reject_then_deny_cancels(client):
+def test_reject_then_deny_cancels(client, mayor):
+    client.headers.update(mayor)
     say(client, "결재 대기 목록 보여줘", session_id="r")
     r = say(client, "두 번째 문서 반려해", session_id="r")
     assert "반려할까요?" in r["text"]
@@ -48,78 +52,96 @@ def test_reject_then_deny_cancels(client):
     assert "결재 대기 5건" in say(client, "결재 대기 목록 보여줘", session_id="r")["text"]
 
 
-def test_out_of_range_and_already_decided_documents(client):
+def test_out_of_range_and_already_decided_documents(client, mayor):
+    client.headers.update(mayor)
     listed = say(client, "결재 대기 목록 보여줘", session_id="x")["data"]["items"]
+    say(client, "결재 대기 목록 보여줘", session_id="early")  # a list shown before the decision below
     assert "1번부터 5번" in say(client, "9번 문서 승인해", session_id="x")["text"]
     say(client, "첫 번째 문서 승인해", session_id="x")
-    say(client, "네", session_id="x")
+    assert "승인했습니다" in say(client, "네", session_id="x")["text"]
     # the decision closes the list it referred to: "첫 번째" now means the first of the new list
     r = say(client, "첫 번째 문서 승인해", session_id="x")
     assert listed[1]["title"] in r["text"] and "승인할까요?" in r["text"]
-    say(client, "결재 대기 목록 보여줘", session_id="y")
-    assert "이미 승인되었습니다" not in r["text"]
+    r = say(client, "첫 번째 문서 승인해", session_id="early")  # the old list's first is decided already
+    assert r["text"] == f"「{listed[0]['title']}」 문서는 이미 승인되었습니다."
     r = say(client, "결재 대기 목록 보여줘", session_id="z")
-    assert len(r["data"]["items"]) == 4
+    assert [d["id"] for d in r["data"]["items"]] == [d["id"] for d in listed[1:]]
 
 
-def test_channel_shapes_the_reply(client, sample):
+def test_channel_shapes_the_reply(client, sample, mayor):
     air = sample["districts"]["districts"]["강남구"]["air"]
     watch = say(client, "강남구 미세먼지 어때?", channel="watch", session_id="w")
     assert watch["text"] == f"강남구 미세먼지 {air['pm10_grade']} · PM10 {air['pm10']} · PM2.5 {air['pm25']}"
     assert "\n" not in watch["text"] and watch["data"] is None and len(watch["messages"]) == 1
-    wall = say(client, "강남구 미세먼지 어때?", channel="wall", session_id="w2")
-    assert wall["data"]["pm10"] == air["pm10"] and len(wall["text"]) > len(watch["text"])
+    wall = say(client, "강남구 미세먼지 어때?", channel="wall", session_id="w2", headers=mayor)
+    assert wall["role"] == "mayor" and wall["data"]["pm10"] == air["pm10"] and len(wall["text"]) > len(watch["text"])
     public = say(client, "강남구 미세먼지 어때?", channel="public", session_id="w3")
     assert public["role"] == "citizen" and "입니다" in public["text"]
     assert say(client, "안녕하세요", channel="public", session_id="w4")["text"].startswith("안녕하세요! 서울시 안내 비서")
 
 
-def test_citizens_get_public_data_only(client, sample):
-    for text in (
-        "결재 대기 목록 보여줘",
-        "첫 번째 문서 승인해",
-        "재난안전과장 연결해줘",
-        "광화문광장 CCTV 보여줘",
-        "서울로 7017",
-        "오늘 브리핑해줘",
-    ):
-        r = say(client, text, channel="kiosk", session_id="c")
-        assert "공개 채널에서는 이용하실 수 없습니다" in r["text"], text
-        assert r["directives"] == []
+def test_citizens_get_public_data_only(client, sample, officer):
+    for channel in ("kiosk", "wall", "tablet"):  # anonymous callers are citizens whatever channel they name
+        for text in (
+            "결재 대기 목록 보여줘",
+            "첫 번째 문서 승인해",
+            "재난안전과장 연결해줘",
+            "광화문광장 CCTV 보여줘",
+            "서울로 7017",
+            "오늘 브리핑해줘",
+        ):
+            r = say(client, text, channel=channel, session_id=f"c-{channel}")
+            assert r["role"] == "citizen" and "공개 채널에서는 이용하실 수 없습니다" in r["text"], text
+            assert r["directives"] == []
     r = say(client, "청렴도 알려줘", channel="public", session_id="c")
     assert "이용하실 수 없습니다" in r["text"]
     r = say(client, "불법주차 민원 현황", channel="public", session_id="c")
-    for ex in r["data"]["examples"]:
-        assert "010-" not in ex["text"] and "[연락처 비공개]" in ex["text"] and "[주소 비공개]" in ex["text"]
-    officer = say(client, "불법주차 민원 현황", channel="tablet", session_id="o")
-    assert any("010-" in ex["text"] for ex in officer["data"]["examples"])
+    assert "010-" not in str(r) and not r["data"].get("examples")  # citizens get counts, never complaint texts
+    staff = say(client, "불법주차 민원 현황", channel="tablet", session_id="o", headers=officer)
+    assert any("010-" in ex["text"] for ex in staff["data"]["examples"])
     r = say(client, "다시세운 프로젝트 진행 상황", channel="public", session_id="c")
     assert "documents" not in r["data"]
     r = say(client, "스마트시티 플랫폼 구축 비용이 얼마였지", channel="public", session_id="c")
     assert "찾지 못했습니다" in r["text"] and r["sources"] == []  # the cost is in an internal report
 
 
-def test_officers_may_not_approve_or_move_the_wall(client):
-    assert "권한이 없습니다" in say(client, "결재 대기 목록 보여줘", channel="tablet", session_id="o")["text"]
-    assert "권한이 없습니다" in say(client, "서울로 7017", channel="tablet", session_id="o")["text"]
+def test_officers_see_their_department_but_may_not_approve_or_move_the_wall(client, officer, mayor):
+    client.headers.update(officer)  # 이서연, 교통정책과 과장
+    r = say(client, "결재 대기 목록 보여줘", channel="tablet", session_id="o")
+    assert r["role"] == "officer" and [d["department"] for d in r["data"]["items"]] == ["교통정책과"]
+    assert "시장만 사용할 수 있습니다" in say(client, "첫 번째 문서 승인해", channel="tablet", session_id="o")["text"]
+    assert "시장만 사용할 수 있습니다" in say(client, "서울로 7017", channel="tablet", session_id="o")["text"]
     assert say(client, "서울로 7017", channel="watch", session_id="o")["text"] == "권한 없음"
+    r = say(client, "재난안전과장 연결해줘", channel="tablet", session_id="o2")  # officers call colleagues
+    assert "영상통화를 걸까요?" in r["text"]
 
 
-def test_wall_screens_receive_directives(client):
-    with client.websocket_connect("/v1/ws?channel=wall") as screen, client.websocket_connect("/v1/ws?channel=wall&session_id=mayor") as mic:
+def frames_until(ws, kind: str) -> dict:
+    while (frame := ws.receive_json())["type"] != kind:
+        pass
+    return frame
+
+
+def test_only_signed_in_mayors_wall_screens_receive_directives(client, mayor, officer):
+    with (
+        client.websocket_connect("/v1/ws?channel=wall", headers=mayor) as screen,
+        client.websocket_connect("/v1/ws?channel=wall") as stranger,
+        client.websocket_connect("/v1/ws?channel=wall&session_id=mayor", headers=mayor) as mic,
+    ):
+        assert frames_until(screen, "hello")["user"]["role"] == "mayor" and frames_until(stranger, "hello")["role"] == "citizen"
+        officer_reply = say(client, "광화문광장 CCTV 보여줘", channel="tablet", session_id="o", headers=officer)
+        assert officer_reply["directives"][0]["type"] == "cctv"  # for the officer's own screen only
         mic.send_json({"type": "chat", "text": "서울로 7017"})
-        reply = mic.receive_json()
-        while reply["type"] != "reply":
-            reply = mic.receive_json()
+        reply = frames_until(mic, "reply")
         assert reply["text"] == "서울로 7017로 이동합니다." and reply["session_id"] == "mayor"
-        pushed = screen.receive_json()
-        assert pushed["type"] == "directive" and pushed["directive"]["target"]["name"] == "서울로 7017"
-        screen.send_json({"type": "ping"})
-        assert screen.receive_json() == {"type": "pong"}
+        pushed = frames_until(screen, "directive")
+        assert pushed["directive"]["type"] == "navigate" and pushed["directive"]["target"]["name"] == "서울로 7017"
+        stranger.send_json({"type": "ping"})
+        assert stranger.receive_json() == {"type": "pong"}  # nothing was queued for the anonymous wall socket before it
 
 
-def test_turns_are_audited(client, fresh_db):
-    say(client, "강남구 미세먼지 어때?", session_id="audit")
+def test_turns_are_audited(client, fresh_db, mayor):
+    say(client, "강남구 미세먼지 어때?", session_id="audit", headers=mayor)
     turns = read_db(fresh_db, lambda s: s.turns("audit"))
     assert [t.intent for t in turns] == ["air_quality"] and turns[0].role == "mayor" and "PM10" in turns[0].reply
 
@@ -133,11 +155,3 @@ def test_idle_sessions_forget_their_context(fresh_db, monkeypatch):
         say(c, "강남구 미세먼지 어때?", session_id="idle")
         r = say(c, "날씨는 어때?", session_id="idle")
         assert r["text"].startswith("서울 현재")  # no district carried over from an expired session
-
-
-def test_only_the_mayor_drives_the_wall(client):
-    with client.websocket_connect("/v1/ws?channel=wall") as screen:
-        officer = say(client, "광화문광장 CCTV 보여줘", channel="tablet", session_id="o")
-        assert officer["directives"][0]["type"] == "cctv"  # for the officer's own screen
-        say(client, "서울로 7017", channel="wall", session_id="m")
-        assert screen.receive_json()["directive"]["type"] == "navigate"  # the officer's cctv never reached the wall

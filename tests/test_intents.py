@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import say
 
 from actions.korean import approx, number, won
+
+
+@pytest.fixture(autouse=True)
+def as_mayor(client, mayor):
+    client.headers.update(mayor)  # the mayor may ask everything
 
 
 def fmt(x: float) -> str:

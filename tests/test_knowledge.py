@@ -208,11 +208,11 @@ def test_an_interrupted_ingest_is_invisible_and_reruns(tmp_path, docs, monkeypat
     assert {m["sha"] for m in store.chunks.get(include=["metadatas"])["metadatas"]} == {store.current()[next(iter(store.current()))]["sha"]}
 
 
-def test_search_api_and_public_split(client, knowledge_store):
-    staff = client.post("/v1/knowledge/search", json={"query": "스마트시티 플랫폼 구축 비용", "k": 3, "channel": "wall"}).json()
+def test_search_api_and_public_split(client, knowledge_store, officer):
+    staff = client.post("/v1/knowledge/search", json={"query": "스마트시티 플랫폼 구축 비용", "k": 3}, headers=officer).json()
     assert staff[0]["source"] == "smart-city-operations-report-2026.md" and staff[0]["section"] == "1. 구축 경과와 비용"
     assert {"text", "source", "score", "title", "section", "page", "location"} <= set(staff[0])
-    for channel in ("public", "kiosk", None):
+    for channel in ("public", "kiosk", "wall", None):  # anonymous: public documents only, whatever the channel
         body = {"query": "스마트시티 플랫폼 구축 비용", "k": 10} | ({"channel": channel} if channel else {})
         hits = client.post("/v1/knowledge/search", json=body).json()
         assert hits and all(h["public"] for h in hits)
@@ -227,7 +227,8 @@ def test_search_api_and_public_split(client, knowledge_store):
         assert r.status_code == 422 and r.json()["error"]["code"] == code
 
 
-def test_questions_in_chat_quote_their_passages(client, knowledge_store):
+def test_questions_in_chat_quote_their_passages(client, knowledge_store, officer):
+    client.headers.update(officer)  # the cost is in an internal report
     r = say(client, "스마트시티 플랫폼 구축 비용이 얼마였지")
     assert r["intent"]["name"] == "knowledge_question" and "42억 원" in r["text"] and "1. 구축 경과와 비용" in r["text"]
     assert r["sources"][0]["kind"] == "document" and "42억" in r["sources"][0]["quote"]

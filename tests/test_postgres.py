@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 
 import pytest
-from conftest import read_db, reset_caches, say
+from conftest import add_user, bearer, read_db, reset_caches, say
 from fastapi.testclient import TestClient
 
 
@@ -61,6 +61,8 @@ def test_dialogue_on_postgres(postgres_url, monkeypatch, sample):
     first = sample["approvals"]["approvals"][0]
     with TestClient(create_app()) as c:
         assert c.get("/health").json()["database"] == "ok"
+        add_user(c, "mayor", "mayor", "mayor-pass-2026")
+        c.headers.update(bearer(c, "mayor", "mayor-pass-2026"))
         say(c, "결재 대기 목록 보여줘", session_id="pg")
         say(c, "첫 번째 문서 승인해", session_id="pg")
         assert "승인했습니다" in say(c, "응", session_id="pg")["text"]
@@ -68,7 +70,9 @@ def test_dialogue_on_postgres(postgres_url, monkeypatch, sample):
         assert say(c, "응", session_id="pg")["directives"][0]["type"] == "call.start"
         assert say(c, "전화 끊어", session_id="pg")["directives"][0]["type"] == "call.end"
     reset_caches()
-    with TestClient(create_app()) as c:  # restart: seeded once, the decision kept
+    with TestClient(create_app()) as c:  # restart: seeded once, the decision kept; sign-ins too
+        c.headers.update(bearer(c, "mayor", "mayor-pass-2026"))
+        assert [r["action"] for r in c.get("/v1/audit", params={"action": "approval"}).json()] == ["approval.approve"]
         items = say(c, "결재 대기 목록 보여줘", session_id="pg2")["data"]["items"]
         assert len(items) == 4 and first["title"] not in [i["title"] for i in items]
         turns = read_db(postgres_url, lambda s: s.turns("pg"))

@@ -8,50 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import read_db, reset_caches, say
+from conftest import add_user, bearer, read_db, reset_caches, say
 from fastapi.testclient import TestClient
+from procs import BIN, free_port, stop, wait_for
 
 from nlu import rasa_engine
 from nlu.training_data import fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"{proc.args[0]} exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    pytest.fail(f"{url} did not come up in {seconds:.0f}s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +85,8 @@ def rasa_stack(rasa_model: Path, tmp_path_factory: pytest.TempPathFactory):
 def test_conversation_through_rasa(rasa_stack, sample):
     with TestClient(__import__("assistant.app", fromlist=["create_app"]).create_app()) as client:
         assert {"engine": "rasa", "rasa": "ok"}.items() <= client.get("/health").json()["nlu"].items()
+        add_user(client, "mayor", "mayor", "mayor-pass-2026")
+        client.headers.update(bearer(client, "mayor", "mayor-pass-2026"))  # the role travels to the action server in metadata
         d = sample["districts"]["districts"]
         r = say(client, "강남구 미세먼지 어때?", session_id="rasa1")
         assert r["intent"]["name"] == "air_quality" and {"entity": "district", "value": "강남구"}.items() <= r["entities"][0].items()
@@ -136,7 +106,8 @@ def test_conversation_through_rasa(rasa_stack, sample):
         assert "승인할까요?" in r["text"] and first["title"] in r["text"]
         r = say(client, "응", session_id="rasa3")
         assert r["text"] == f"「{first['title']}」 문서를 승인했습니다."
-        assert "공개 채널에서는" in say(client, "결재 대기 목록 보여줘", channel="public", session_id="rasa4")["text"]  # role in metadata
+        del client.headers["Authorization"]
+        assert "공개 채널에서는" in say(client, "결재 대기 목록 보여줘", channel="wall", session_id="rasa4")["text"]  # a citizen
     assert read_db(rasa_stack["db"], lambda s: s.approval(1))["status"] == "approved"  # written by the action server
 
 

@@ -267,6 +267,7 @@ def pcm_frames(wav: bytes, seconds_of_silence: float) -> list[bytes]:
 
 def test_streaming_voice_turn_over_the_websocket(voice_client, speech):
     with voice_client.websocket_connect("/v1/ws?channel=tablet&session_id=stream") as ws:
+        assert ws.receive_json()["type"] == "hello"
         ws.send_json({"type": "audio.start", "format": "pcm16"})
         for frame in pcm_frames(speech, 1.5):
             ws.send_bytes(frame)
@@ -293,6 +294,7 @@ def test_streaming_voice_turn_over_the_websocket(voice_client, speech):
 
 def test_streaming_bad_frames(voice_client, speech):
     with voice_client.websocket_connect("/v1/ws?channel=tablet") as ws:
+        assert ws.receive_json()["type"] == "hello"
         ws.send_bytes(b"\x00\x00")
         assert ws.receive_json()["error"]["code"] == "out_of_order"
         ws.send_json({"type": "audio.end"})
@@ -322,30 +324,29 @@ def test_streaming_bad_frames(voice_client, speech):
 
 def test_barge_in_stops_the_sentences_not_yet_heard(fresh_db):
     import asyncio
+    from types import SimpleNamespace
 
     from assistant import get_settings
-    from assistant.ws import Connection
+    from assistant.socket.voice_stream import VoiceStream
 
     class Recorder:  # stands in for the socket; synthesis and pacing are the real ones
         def __init__(self):
             self.sent = []
+            self.sec = SimpleNamespace(settings=get_settings())  # no Coqui model: espeak-ng
 
-        async def send_json(self, message):
+        async def send(self, message):
             self.sent.append(message)
-
-    class Sec:
-        settings = get_settings()  # no Coqui model: espeak-ng
 
     async def scenario():
         sock = Recorder()
-        conn = Connection(sock, Sec(), "wall", "b")
+        stream = VoiceStream(sock)
         text = " ".join(
             f"{n} 문장은 조금 길게 읽히도록 여러 단어로 이루어져 있습니다." for n in ("첫째", "둘째", "셋째", "넷째", "다섯째", "여섯째")
         )
-        conn.speaking = asyncio.create_task(conn.speak(text))
+        stream.speak(text)
         while len([m for m in sock.sent if m["type"] == "tts.sentence"]) < 2:
             await asyncio.sleep(0.01)
-        await conn.barge_in()  # the user starts speaking while sentence 1 plays
+        await stream.barge_in()  # the user starts speaking while sentence 1 plays
         await asyncio.sleep(0.2)
         return [m["type"] for m in sock.sent]
 

@@ -13,12 +13,12 @@ import uuid
 from collections import Counter
 from typing import Any
 
+from actions.privacy import guard_obj
 from fastapi import WebSocket
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 import actions
-from actions.privacy import guard_obj
 
 from .. import errors
 from ..auth import ANONYMOUS, Principal, authenticate, client_address, origin_allowed
