@@ -11,7 +11,12 @@ from typing import Literal
 
 Role = Literal["mayor", "officer", "citizen", "admin"]
 ROLES: tuple[Role, ...] = ("mayor", "officer", "citizen", "admin")
-ROLE_NAMES = {"mayor": ("시장", "the mayor"), "officer": ("공무원", "officers"), "admin": ("관리자", "admins"), "citizen": ("시민", "citizens")}
+ROLE_NAMES = {
+    "mayor": ("시장", "the mayor"),
+    "officer": ("공무원", "officers"),
+    "admin": ("관리자", "admins"),
+    "citizen": ("시민", "citizens"),
+}
 
 # permission -> the roles that hold it. Officers work inside city hall: internal data and documents, CCTV,
 # video calls with colleagues, and the approvals of their own department (to see, not to decide).

@@ -120,7 +120,13 @@ class ActionApprovalDecide(CityAction):
         if decision is None:
             return Reply(f"「{doc['title']}」 문서를 승인할까요, 반려할까요?", short="승인/반려?")
         verb = "승인" if decision == "approve" else "반려"
-        pending = {"type": "approval", "approval_id": doc["id"], "decision": decision, "number": doc["number"], "asked_at": now().isoformat()}
+        pending = {
+            "type": "approval",
+            "approval_id": doc["id"],
+            "decision": decision,
+            "number": doc["number"],
+            "asked_at": now().isoformat(),
+        }
         return Reply(
             f"「{doc['title']}」({doc['department']}) 문서를 {verb}할까요?",
             short=f"{number}번 {verb}할까요?",
@@ -218,7 +224,9 @@ async def decide(ctx: Context, pending: dict[str, Any]) -> Reply:
     doc, decided = await ctx.records.decide(ctx.actor, doc["id"], pending["decision"])
     if not decided:
         done = "승인" if doc["status"] == "approved" else "반려"
-        return Reply(f"「{doc['title']}」 문서는 이미 {done}되었습니다.", short=f"이미 {done}됨", events=[SlotSet("listed_approvals", None)])
+        return Reply(
+            f"「{doc['title']}」 문서는 이미 {done}되었습니다.", short=f"이미 {done}됨", events=[SlotSet("listed_approvals", None)]
+        )
     verb = "승인" if pending["decision"] == "approve" else "반려"
     return Reply(
         f"「{doc['title']}」 문서를 {verb}했습니다.",

@@ -171,9 +171,7 @@ class Records:
     async def directory(self) -> list[dict[str, Any]]:
         """Active officers with what they are in charge of, for "…과장 연결해줘"."""
         return [
-            u.officer() | {"topics": u.topics, "districts": u.districts}
-            for u in await self.users("officer")
-            if u.active and u.department
+            u.officer() | {"topics": u.topics, "districts": u.districts} for u in await self.users("officer") if u.active and u.department
         ]
 
     async def add_user(self, actor: Actor, **fields: Any) -> UserRow:

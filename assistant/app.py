@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.limiter = RateLimiter(settings)  # its store's locks and timers belong to this event loop
         app.state.secretary = await Secretary.start(settings)
         app.state.storage = app.state.secretary.storage
         yield
@@ -43,7 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "errors carry a Korean `message` for people.",
     )
     app.state.settings = settings
-    app.state.limiter = RateLimiter(settings)
     # Bodies are counted as they arrive: 64 KiB for JSON, room for one audio file or document where they are uploaded.
     uploads = voice.MAX_BYTES + MAX_BODY_BYTES
     app.add_middleware(BodyLimit, default=MAX_BODY_BYTES, per_path={"/v1/voice": uploads, "/v1/knowledge/documents": uploads})

@@ -126,7 +126,9 @@ async def current_user(request: Request, response: Response) -> Principal:
                 raise ApiError("origin_forbidden")
         ttl = timedelta(minutes=settings.token_ttl_minutes)
         if claims["exp"] - security.now().timestamp() < ttl.total_seconds() / 2:
-            set_session_cookie(response, settings, security.make_token(settings.signing_key(), principal.user_id, principal.role, principal.signin_id, ttl))
+            set_session_cookie(
+                response, settings, security.make_token(settings.signing_key(), principal.user_id, principal.role, principal.signin_id, ttl)
+            )
     return principal
 
 

@@ -13,7 +13,6 @@ from .config import get_settings
 SESSION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 
 
-
 def scalar(v: Any) -> Any:
     """Reject lone surrogates (JSON's "\\ud800"): they are not text and would break encoding later on."""
     if isinstance(v, str):
@@ -47,7 +46,9 @@ def check_text(v: str) -> str:
 class ChatRequest(BaseModel):
     text: str = Field(description="What the user said or typed, in Korean.", examples=["강남구 미세먼지 어때?"])
     session_id: str | None = Field(None, pattern=SESSION_ID_PATTERN, description="Continue a conversation; omit to start one.")
-    channel: Channel = Field(description="wall, tablet, watch, public or kiosk: shapes the reply (watch: one line). The role comes from sign-in.")
+    channel: Channel = Field(
+        description="wall, tablet, watch, public or kiosk: shapes the reply (watch: one line). The role comes from sign-in."
+    )
 
     _text = field_validator("text")(check_text)
 
@@ -70,7 +71,9 @@ class WebhookRequest(BaseModel):
 class SearchRequest(BaseModel):
     query: str = Field(description="A question or keywords, Korean or English.", examples=["스마트시티 플랫폼 구축 비용"])
     k: int = Field(5, ge=1, le=50, description="How many passages.")
-    channel: Channel = Field("public", description="Accepted for symmetry; what may be searched depends on sign-in (citizens: public documents).")
+    channel: Channel = Field(
+        "public", description="Accepted for symmetry; what may be searched depends on sign-in (citizens: public documents)."
+    )
     mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
 
     _query = field_validator("query")(check_text)

@@ -157,8 +157,9 @@ class Secretary:
         }
 
     async def close(self) -> None:
-        if self._pruner:
+        if self._pruner:  # let a prune in progress unwind before the engine goes away
             self._pruner.cancel()
+            await asyncio.gather(self._pruner, return_exceptions=True)
         actions.deps.use()
         await self.storage.close()
 

@@ -37,7 +37,10 @@ def test_password_flow_and_who_is_speaking(client, mayor):
     korean_error(client.post("/v1/auth/token", data={"username": "nobody", "password": "nope-nope-nope"}), 401, "bad_credentials")
     assert say(client, "결재 대기 목록 보여줘", headers=mayor)["role"] == "mayor"
     # what a client says about itself never makes it the mayor
-    out = client.post("/webhooks/rest/webhook", json={"sender": "w1", "message": "결재 대기 목록 보여줘", "metadata": {"channel": "wall", "role": "mayor"}})
+    out = client.post(
+        "/webhooks/rest/webhook",
+        json={"sender": "w1", "message": "결재 대기 목록 보여줘", "metadata": {"channel": "wall", "role": "mayor"}},
+    )
     assert "공개 채널에서는" in out.json()[0]["text"]
 
 
@@ -176,7 +179,9 @@ def test_decisions_calls_and_screens_are_audited_with_who(client, mayor, admin):
 def test_hostile_text_gets_a_clear_422_everywhere(client, mayor):
     lone = '{"text": "\\ud800 강남구", "channel": "public"}'
     korean_error(client.post("/v1/chat", content=lone, headers={"content-type": "application/json"}), 422, "invalid_text")
-    korean_error(client.post("/model/parse", content='{"text": "\\udfff"}', headers={"content-type": "application/json"}), 422, "invalid_text")
+    korean_error(
+        client.post("/model/parse", content='{"text": "\\udfff"}', headers={"content-type": "application/json"}), 422, "invalid_text"
+    )
     hook = '{"sender": "s", "message": "안녕", "metadata": {"channel": "public", "x": "\\ud83d"}}'
     korean_error(client.post("/webhooks/rest/webhook", content=hook, headers={"content-type": "application/json"}), 422, "invalid_text")
     search = '{"query": "\\ud800"}'

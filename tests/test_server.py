@@ -95,7 +95,10 @@ def test_a_decision_killed_mid_commit_is_all_or_nothing(server):
     proc = serve(env, server["port"])
     try:
         again = chat(base, "응", "k", mayor)["text"]  # the user, unsure, says yes again
-        assert again in (f"「{doc['title']}」 문서를 승인했습니다.", f"「{doc['title']}」 문서는 이미 승인되었습니다.") or "확인할 작업" in again
+        assert (
+            again in (f"「{doc['title']}」 문서를 승인했습니다.", f"「{doc['title']}」 문서는 이미 승인되었습니다.")
+            or "확인할 작업" in again
+        )
         assert ("승인했습니다" in again) == (doc["status"] == "pending")  # "done" is said once, by whichever turn decided
     finally:
         stop(proc)
@@ -213,7 +216,9 @@ def test_an_opus_flood_does_not_stall_other_clients(server):
         loud = health_ms(40)
         stop_flag = True
         frames = flooding.result(timeout=60)
-    print(f"\n[flood] {frames} random frames; /health p50 quiet {statistics.median(quiet):.1f} ms, during flood {statistics.median(loud):.1f} ms")
+    print(
+        f"\n[flood] {frames} random frames; /health p50 quiet {statistics.median(quiet):.1f} ms, during flood {statistics.median(loud):.1f} ms"
+    )
     assert frames > 100 and statistics.median(loud) < 100  # the issue's bar: other clients' /health under 100 ms
 
 

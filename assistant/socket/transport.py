@@ -16,6 +16,7 @@ from typing import Any
 from actions.privacy import guard_obj
 from fastapi import WebSocket
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 from starlette.websockets import WebSocketDisconnect
 
 import actions
@@ -83,10 +84,12 @@ class Socket:
 
     async def on_text(self, raw: str) -> None:
         try:
-            data = scalar(json.loads(raw))
-            frame = FRAME.validate_python(data)
-        except ValueError as exc:  # JSONDecodeError, ValidationError and PydanticCustomError are all ValueErrors
-            await self.reject(exc, raw)
+            frame = FRAME.validate_python(scalar(json.loads(raw)))
+        except PydanticCustomError:
+            await self.error("invalid_text", field="frame")
+            return
+        except ValueError as exc:  # not JSON, or not a frame we know
+            await self.reject(exc)
             return
         match frame:
             case Ping():
@@ -98,7 +101,7 @@ class Socket:
             case AudioEnd():
                 await self.voice.end()
 
-    async def reject(self, exc: Exception, raw: str) -> None:
+    async def reject(self, exc: ValueError) -> None:
         if isinstance(exc, ValidationError):
             err = exc.errors()[0]
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
@@ -109,8 +112,6 @@ class Socket:
                 return
             code, params = errors.validation_code(err | {"loc": ("body", *err["loc"][1:])})
             await self.error(code, **params)
-        elif "invalid_text" in str(exc):
-            await self.error("invalid_text", field="frame")
         else:
             await self.error("invalid_json")
 

@@ -102,7 +102,9 @@ class VoiceStream:
                 if i >= 2:  # wait until sentence i-2 is heard: the client still has sentence i-1 queued
                     await asyncio.sleep(max(0.0, playing_since + ends[i - 1] - time.monotonic()))
                 wav = base64.b64encode(to_wav(samples, rate)).decode()
-                await self.sock.send({"type": "tts.sentence", "index": i, "text": sentence, "format": "wav", "sample_rate": rate, "base64": wav})
+                await self.sock.send(
+                    {"type": "tts.sentence", "index": i, "text": sentence, "format": "wav", "sample_rate": rate, "base64": wav}
+                )
                 playing_since = playing_since or time.monotonic()
                 ends.append(ends[-1] + len(samples) / rate)
         except voice.TTSUnavailable as exc:
