@@ -78,7 +78,7 @@ def _password(password_stdin: bool) -> str:
     return typer.prompt("비밀번호", hide_input=True, confirmation_prompt=True)
 
 
-def _users(work) -> None:  # type: ignore[no-untyped-def]
+def _records(work) -> None:  # type: ignore[no-untyped-def]
     """Run `work(storage, actor)` against the database; API errors become a Korean message and exit 1."""
     from actions.records import Actor
 
@@ -113,7 +113,7 @@ def users_add(
     from . import users
 
     password = _password(password_stdin)
-    _users(lambda storage, actor: users.add(storage, actor, name, role, password, display_name, department, title))
+    _records(lambda storage, actor: users.add(storage, actor, name, role, password, display_name, department, title))
     typer.echo(f"{name} ({role}) 계정을 만들었습니다.")
 
 
@@ -126,7 +126,7 @@ def users_list() -> None:
             state = "사용" if u.active and u.password_hash else ("비밀번호 없음" if u.active else "중지")
             typer.echo(f"{u.username:<16} {u.role:<8} {u.display_name:<8} {u.department or '-':<12} {u.title or '-':<6} {state}")
 
-    _users(show)
+    _records(show)
 
 
 @users_app.command("disable")
@@ -134,7 +134,7 @@ def users_disable(name: str) -> None:
     """Disable an account: its sign-ins end at once."""
     from . import users
 
-    _users(lambda storage, actor: users.set_active(storage, actor, name, False))
+    _records(lambda storage, actor: users.set_active(storage, actor, name, False))
     typer.echo(f"{name} 계정을 중지했습니다.")
 
 
@@ -146,7 +146,7 @@ def users_set_password(
     from . import users
 
     password = _password(password_stdin)
-    _users(lambda storage, actor: users.set_password(storage, actor, name, password))
+    _records(lambda storage, actor: users.set_password(storage, actor, name, password))
     typer.echo(f"{name} 계정의 비밀번호를 바꿨습니다.")
 
 
@@ -263,6 +263,12 @@ def ingest(
     for r in results:
         detail = f"{r.chunks}개 구절" if r.status in ("added", "updated", "unchanged") else r.reason
         typer.echo(f"{labels[r.status]:<6} {r.path}: {detail}")
+    async def audit(storage, actor) -> None:  # type: ignore[no-untyped-def]
+        for r in results:
+            if r.status in ("added", "updated"):
+                await storage.audit(actor, "ingest", Path(r.path).name, {"status": r.status, "chunks": r.chunks, "public": public})
+
+    _records(audit)
     failed = sum(r.status == "failed" for r in results)
     typer.echo(f"{len(results)}개 중 실패 {failed}개", err=True)
     raise typer.Exit(1 if failed else 0)

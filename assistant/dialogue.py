@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions
-from nlu.training_data import DATA_DIR, PROJECT_DIR
+from nlu import domain
 
 from .storage import Storage
 
@@ -27,22 +26,6 @@ class NLUEngine(Protocol):
     name: str
 
     def parse(self, text: str) -> dict[str, Any]: ...
-
-
-def load_domain_slots(path=PROJECT_DIR / "domain.yml") -> dict[str, list[str]]:
-    """slot -> entities that fill it (from_entity mappings)."""
-    slots = yaml.safe_load(path.read_text(encoding="utf-8"))["slots"]
-    return {name: [m["entity"] for m in spec.get("mappings", []) if m.get("type") == "from_entity"] for name, spec in slots.items()}
-
-
-def load_rules(path=DATA_DIR / "rules.yml") -> dict[str, str]:
-    """intent -> action, from the one-step rules."""
-    policy = {}
-    for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
-        steps = rule["steps"]
-        if len(steps) == 2 and "intent" in steps[0] and "action" in steps[1]:
-            policy[steps[0]["intent"]] = steps[1]["action"]
-    return policy
 
 
 @dataclass
@@ -59,8 +42,8 @@ class EmbeddedDialogue:
         self.nlu = nlu
         self.storage = storage
         self.session_ttl = session_ttl
-        self.slots = load_domain_slots()
-        self.rules = load_rules()
+        self.slots = domain.slot_entities()
+        self.rules = domain.rules()
         # one turn at a time per session, so slots never interleave; a lock lives only while a turn holds it
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 

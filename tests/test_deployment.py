@@ -35,3 +35,9 @@ def test_environment_names_are_ones_the_settings_read(monkeypatch):
     settings = Settings()
     assert settings.nlu == "rasa" and settings.rasa_url == "http://rasa:5005" and settings.chroma_url == "http://chroma:8000"
     assert settings.db_url.startswith("postgresql+asyncpg://secretary:")
+    assert settings.secret_key.startswith("${SECRETARY_SECRET_KEY") and settings.cookie_secure is not None  # one key for all replicas
+
+
+def test_services_that_trust_metadata_publish_no_ports():
+    for name in ("rasa", "action-server"):
+        assert "ports" not in COMPOSE["services"][name], name
