@@ -47,6 +47,7 @@ class Socket:
         self.ws, self.sec, self.user, self.channel, self.session_id, self.client = ws, sec, user, channel, session_id, client
         self.id = uuid.uuid4().hex
         self.outbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=OUTBOX)
+        self.closing: asyncio.Future | None = None
         self.voice = VoiceStream(self)
 
     async def send(self, frame: dict[str, Any]) -> None:
@@ -56,6 +57,8 @@ class Socket:
         try:
             self.outbox.put_nowait(frame)
         except asyncio.QueueFull:
+            if not self.closing:
+                self.closing = asyncio.ensure_future(self.ws.close(code=1013, reason="client does not read"))
             raise SlowClient from None
 
     async def writer(self) -> None:
