@@ -85,18 +85,10 @@ class ActionPublicOpinion(CityAction):
             f"{'늘었' if d['week_change_pct'] > 0 else '줄었'}습니다. 120 다산콜 상담 {d['call_120']}건, "
             f"온라인 언급 {number(d['online_mentions'])}건(부정 {s['negative']}%)."
         )
-        examples = [e["text"] if not ctx.citizen else access.redact(e["text"]) for e in d["examples"]]
-        return cited(
-            text,
-            r,
-            short=f"{topic} 민원 오늘 {d['today']}건",
-            data={
-                "type": "opinion",
-                "topic": topic,
-                **{k: v for k, v in d.items() if k != "examples"},
-                "examples": [dict(e, text=t) for e, t in zip(d["examples"], examples, strict=True)],
-            },
-        )
+        data = {"type": "opinion", "topic": topic, **{k: v for k, v in d.items() if k != "examples"}}
+        if not ctx.citizen:  # complaint texts are internal records: citizens get the public counts only
+            data["examples"] = d["examples"]
+        return cited(text, r, short=f"{topic} 민원 오늘 {d['today']}건", data=data)
 
 
 class ActionAdminIndicator(CityAction):

@@ -263,6 +263,7 @@ def ingest(
     for r in results:
         detail = f"{r.chunks}개 구절" if r.status in ("added", "updated", "unchanged") else r.reason
         typer.echo(f"{labels[r.status]:<6} {r.path}: {detail}")
+
     async def audit(storage, actor) -> None:  # type: ignore[no-untyped-def]
         for r in results:
             if r.status in ("added", "updated"):

@@ -1,7 +1,6 @@
 """NLU: the Rasa project in this folder and the engines that read it."""
 
 from . import domain
-
 from .embedded import FALLBACK_INTENT, EmbeddedNLU, load_or_train
 from .evaluation import evaluate
 from .korean import content_words, content_words_many, kiwi

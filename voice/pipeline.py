@@ -15,6 +15,7 @@ from . import asr as asr_mod
 from . import tts as tts_mod
 from .audio import AudioError, decode, to_opus, to_wav
 from .vad import trim
+from .workers import in_asr_pool
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ async def speak(text: str, tts: tts_mod.TTS) -> tuple[np.ndarray, int, float]:
 
 async def transcribe(audio: np.ndarray, settings: Any) -> str:
     """Korean text of speech so far, possibly empty (ASRUnavailable when no model is installed)."""
-    recognizer = await asyncio.to_thread(asr_mod.load, settings.asr_backend, settings.asr_model)
-    return (await asyncio.to_thread(recognizer.transcribe, audio, asr_mod.domain_prompt())).strip()
+    recognizer = await in_asr_pool(asr_mod.load, settings.asr_backend, settings.asr_model)
+    return (await in_asr_pool(recognizer.transcribe, audio, asr_mod.domain_prompt())).strip()
 
 
 async def recognize(speech: np.ndarray, settings: Any) -> str:

@@ -13,13 +13,13 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from actions.privacy import guard_obj
 from fastapi import WebSocket
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 from starlette.websockets import WebSocketDisconnect
 
 import actions
+from actions.privacy import guard_obj
 
 from .. import errors
 from ..auth import ANONYMOUS, Principal, authenticate, client_address, origin_allowed
