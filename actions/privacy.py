@@ -32,7 +32,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # vehicle plates: 12가3456, 123가 4567, 서울12가3456
     (re.compile(r"(?<![\d가-힣])(?:[가-힣]{2}\s?)?\d{2,3}\s?[가-힣]\s?\d{4}(?!\d)"), "[차량번호 비공개]"),
     # addresses: lot numbers (독산동 1012-3번지, 역삼동 123-45), a road and its building number, apartment units
-    (re.compile(r"[가-힣]+[동리가]\s?\d{1,5}(?:-\d{1,5}\s?(?:번지)?|\s?번지)"), "[주소 비공개]"),
+    (re.compile(r"[가-힣]+[동리가]\s?\d{1,5}(?:-\d{1,5}(?:\s?번지)?|\s?번지)"), "[주소 비공개]"),
     (re.compile(r"[가-힣0-9]+(?:로|길)\s?\d+(?:번?길)?(?:\s?\d+(?:-\d+)?)?(?:\s?앞|\s?번지)?(?=[\s,)]|\.(?!\d)|$)"), "[주소 비공개]"),
     # names introduced as a person
     (re.compile(r"(민원인|신고인|작성자|신청인|제보자|성명)\s*[:：]?\s*[가-힣]{2,4}(?=$|[\s,.()]|님|씨)"), r"\1 [이름 비공개]"),
