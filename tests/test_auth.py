@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -232,3 +234,32 @@ def test_user_cli_contract(tmp_path):
     rows = read_db(env["SECRETARY_DATABASE_URL"], lambda s: s.audit_rows(username="cli"))
     assert [r["action"] for r in rows] == ["user.disable", "user.set_password", "user.add"]
     assert all("password" not in str(r["detail"]) for r in rows)  # never a hash in the audit
+
+
+def test_a_socket_flooding_frames_is_limited_and_kept(client):
+    with client.websocket_connect("/v1/ws?channel=public") as ws:
+        ws.receive_json()
+        for _ in range(80):  # over 50 frames a second
+            ws.send_json({"type": "ping"})
+        kinds = Counter()
+        for _ in range(80):
+            frame = ws.receive_json()
+            kinds[frame.get("error", {}).get("code", frame["type"])] += 1
+        assert kinds["rate_limited"] > 0 and kinds["pong"] >= 50 and kinds["pong"] + kinds["rate_limited"] == 80
+        threading.Event().wait(1.1)  # the next second's frames pass again
+        ws.send_json({"type": "chat", "text": "강남구 미세먼지"})  # the socket stays
+        while (frame := ws.receive_json())["type"] != "reply":
+            pass
+
+
+def test_too_many_sockets_from_one_address(client):
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        socks = [stack.enter_context(client.websocket_connect("/v1/ws?channel=public")) for _ in range(8)]
+        for s in socks:
+            assert s.receive_json()["type"] == "hello"
+        with client.websocket_connect("/v1/ws?channel=public") as extra:
+            with pytest.raises(WebSocketDisconnect) as closed:
+                extra.receive_json()
+            assert closed.value.code == 4429
