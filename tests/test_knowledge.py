@@ -338,17 +338,14 @@ class ChatCompletions:
     ],
 )
 def test_generated_answers_rest_on_the_passages(knowledge_store, monkeypatch, content, status, generated):
-    from assistant import config
-
     llm = ChatCompletions(content, status)
     monkeypatch.setenv("SECRETARY_LLM_URL", llm.url)
     monkeypatch.setenv("SECRETARY_LLM_MODEL", "test-model")
-    config.get_settings.cache_clear()
+    monkeypatch.setattr(knowledge, "_settings", knowledge.KnowledgeSettings())  # the store stays; the LLM is this one
     try:
         lead, hits = knowledge.answer("스마트시티 플랫폼 구축 비용이 얼마였지")
     finally:
         llm.server.shutdown()
-        config.get_settings.cache_clear()
     assert llm.requests and llm.requests[0]["model"] == "test-model" and llm.requests[0]["temperature"] == 0
     prompt = "\n".join(m["content"] for m in llm.requests[0]["messages"])
     assert (
