@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import access
 from .base import CityAction, Context, Reply, cited
 from .korean import josa, number, won
+from .privacy import public_fields
 from .realtime import g
 
 
@@ -53,6 +54,12 @@ class ActionFinanceStatus(CityAction):
         return cited(text, r, short=f"{sector or '전체'} 집행률 {g(d['execution_rate'])}%", data={"type": "finance", "sector": sector, **d})
 
 
+# What citizens get of public opinion: counts, shares and the trend. Complaint examples are internal records
+# (names, phone numbers, addresses): they go to officers and the mayor only, never through a redaction.
+OPINION_PUBLIC = ("today", "week", "week_change_pct", "call_120", "online_mentions", "sentiment")
+OPINION_OVERVIEW = ("today", "week", "call_120")
+
+
 class ActionPublicOpinion(CityAction):
     intent = "public_opinion"
 
@@ -65,7 +72,7 @@ class ActionPublicOpinion(CityAction):
                 f"{district} 오늘 접수 민원은 {number(r.data['today'])}건입니다.",
                 r,
                 short=f"{district} 민원 {r.data['today']}건",
-                data={"type": "opinion", **r.data},
+                data={"type": "opinion", **(public_fields(r.data, ("district", "today")) if ctx.citizen else r.data)},
             )
         r = await ctx.city.get("opinion", topic)
         if not topic:
@@ -76,7 +83,7 @@ class ActionPublicOpinion(CityAction):
                 text,
                 r,
                 short="민원 상위: " + ", ".join(k for k, _ in top),
-                data={"type": "opinion", "topics": {k: {x: v[x] for x in ("today", "week", "call_120")} for k, v in r.data.items()}},
+                data={"type": "opinion", "topics": {k: public_fields(v, OPINION_OVERVIEW) for k, v in r.data.items()}},
             )
         d = r.data
         s = d["sentiment"]
@@ -85,9 +92,8 @@ class ActionPublicOpinion(CityAction):
             f"{'늘었' if d['week_change_pct'] > 0 else '줄었'}습니다. 120 다산콜 상담 {d['call_120']}건, "
             f"온라인 언급 {number(d['online_mentions'])}건(부정 {s['negative']}%)."
         )
-        data = {"type": "opinion", "topic": topic, **{k: v for k, v in d.items() if k != "examples"}}
-        if not ctx.citizen:  # complaint texts are internal records: citizens get the public counts only
-            data["examples"] = d["examples"]
+        # officers and the mayor: the whole record, the complaints themselves too
+        data = {"type": "opinion", "topic": topic, **(public_fields(d, OPINION_PUBLIC) if ctx.citizen else d)}
         return cited(text, r, short=f"{topic} 민원 오늘 {d['today']}건", data=data)
 
 
