@@ -10,11 +10,10 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from actions.privacy import guard_obj
-
 import actions
 import knowledge
 import voice
+from actions.privacy import guard_obj
 from actions.records import Actor
 from nlu import load_or_train
 

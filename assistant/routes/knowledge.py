@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from actions.privacy import guard_obj
 from fastapi import APIRouter, File, Form, UploadFile
 
 import actions
 import knowledge
 import voice
+from actions.privacy import guard_obj
 
 from ..auth import CurrentUser, Principal, require
 from ..deps import Client, SecretaryDep
