@@ -15,7 +15,7 @@ from ..errors import ApiError
 from ..schemas import SafeText
 from . import ERRORS
 
-router = APIRouter(prefix="/v1", tags=["admin"], responses=ERRORS)
+router = APIRouter(prefix="/v1", tags=["admin"], responses=ERRORS | {404: ERRORS[403], 409: ERRORS[403]})
 Admin = Annotated[Principal, require("manage_users")]
 
 

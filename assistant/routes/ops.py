@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ..auth import require
 from ..deps import SecretaryDep
+from . import ERRORS
 
 router = APIRouter(tags=["ops"])
 
@@ -20,7 +21,7 @@ async def health(sec: SecretaryDep) -> dict[str, Any]:
     return await sec.health()
 
 
-@router.get("/metrics", response_class=PlainTextResponse, dependencies=[require("metrics")])
+@router.get("/metrics", response_class=PlainTextResponse, dependencies=[require("metrics")], responses=ERRORS)
 async def metrics() -> PlainTextResponse:
     return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
