@@ -154,8 +154,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         known = {404: "not_found", 400: "invalid_json", 405: "method_not_allowed", 413: "body_too_large"}
-        if exc.status_code in known:
-            return error_response(known[exc.status_code])
+        if exc.status_code in known:  # keep the exception's headers: a 405 must name the allowed methods (Allow)
+            return error_response(known[exc.status_code], headers=exc.headers)
         ERRORS.labels(str(exc.status_code)).inc()
         return JSONResponse(
             {"error": {"code": str(exc.status_code), "message": "요청을 처리할 수 없습니다.", "message_en": str(exc.detail)}},

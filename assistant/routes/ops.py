@@ -21,7 +21,14 @@ async def health(sec: SecretaryDep) -> dict[str, Any]:
     return await sec.health()
 
 
-@router.get("/metrics", response_class=PlainTextResponse, dependencies=[require("metrics")], responses=ERRORS)
+# Errors come in the JSON envelope, the metrics in Prometheus' text format: documented per status, not per route.
+METRICS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}, "description": "Prometheus text"},
+    **{status: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}} for status in ERRORS},
+}
+
+
+@router.get("/metrics", response_class=PlainTextResponse, dependencies=[require("metrics")], responses=METRICS_RESPONSES)
 async def metrics() -> PlainTextResponse:
     return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
