@@ -55,7 +55,8 @@ class Settings(CitySettings, KnowledgeSettings, VoiceSettings):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
-        return path.read_text().strip()
+        self.secret_key = path.read_text().strip()  # read once: it is asked for on every authenticated request
+        return self.secret_key
 
 
 @lru_cache

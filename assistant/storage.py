@@ -5,6 +5,7 @@ SQLite in the data folder by default; PostgreSQL by SECRETARY_DATABASE_URL in th
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import DateTime, Float, Integer, String, Text, delete, select, u
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from actions.records import Base, Records, UserRow, aware, now
+from actions.records import Actor, Base, Records, UserRow, aware, now
 
 ANONYMOUS = "anonymous"
 
@@ -107,8 +108,29 @@ class Storage(Records):
             s.add(row)
         return row
 
+    # Every authenticated request asks whether its sign-in still holds; a database round trip each time cost ~2.6 ms
+    # (bench/auth.py). Answers are kept SIGNIN_CACHE_S: revocations made by this process (sign-out, disable, new
+    # password) clear them at once; those made elsewhere (the CLI, another replica) apply within that time.
+    SIGNIN_CACHE_S = 2.0
+    SIGNIN_CACHE_SIZE = 10_000
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self._signins: dict[str, tuple[float, UserRow | None, datetime | None]] = {}
+        self._signin_gen = 0
+
+    def _forget_signins(self) -> None:
+        """After a revocation commits: drop every cached answer, and any fetch that began before it."""
+        self._signins.clear()
+        self._signin_gen += 1
+
     async def signed_in(self, signin_id: str) -> UserRow | None:
-        """The active user of a live sign-in, in one query (runs on every authenticated request)."""
+        """The active user of a live sign-in (one query, or the cached answer of one)."""
+        cached = self._signins.get(signin_id)
+        if cached and time.monotonic() - cached[0] < self.SIGNIN_CACHE_S:
+            _, user, expires = cached
+            return user if expires and aware(expires) > now() else None
+        gen = self._signin_gen
         async with self.session() as s:
             q = (
                 select(UserRow, SignInRow.expires_at)
@@ -116,11 +138,22 @@ class Storage(Records):
                 .where(SignInRow.id == signin_id, SignInRow.revoked_at.is_(None), UserRow.active.is_(True))
             )
             row = (await s.execute(q)).first()
-            return row[0] if row and aware(row[1]) > now() else None
+        user, expires = row if row else (None, None)
+        if gen == self._signin_gen:
+            if len(self._signins) >= self.SIGNIN_CACHE_SIZE:
+                self._signins.clear()
+            self._signins[signin_id] = (time.monotonic(), user, expires)
+        return user if expires and aware(expires) > now() else None
 
     async def revoke_signin(self, signin_id: str) -> None:
         async with self.session.begin() as s:
             await s.execute(update(SignInRow).where(SignInRow.id == signin_id, SignInRow.revoked_at.is_(None)).values(revoked_at=now()))
+        self._forget_signins()
+
+    async def update_user(self, actor: Actor, username: str, action: str, **values: Any) -> bool:
+        changed = await super().update_user(actor, username, action, **values)
+        self._forget_signins()
+        return changed
 
     async def on_user_change(self, s: AsyncSession, username: str) -> None:
         user_id = select(UserRow.id).where(UserRow.username == username).scalar_subquery()

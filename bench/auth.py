@@ -188,9 +188,10 @@ async def bench(base: str) -> None:
     signed_in = [client(f"user-{i}", tokens[i % OFFICERS]) for i in range(CLIENTS + 1)]
     figures = {(mode, n): Figures() for mode in ("anonymous", "signed in") for n in (1, CLIENTS)}
     try:
-        for c in anonymous + signed_in:  # warm-up: every session exists, every connection is open
-            await say(c)
         await one_client(anonymous[CLIENTS], signed_in[CLIENTS], figures["anonymous", 1], figures["signed in", 1])
+        # Warm-up right before the rounds: every session exists and every connection is open (uvicorn closes
+        # connections idle for 5 s, and a POST on a connection closing under it fails instead of retrying).
+        await asyncio.gather(*(say(c) for c in anonymous[:CLIENTS] + signed_in[:CLIENTS]))
         for r in range(ROUNDS):
             for mode in ("anonymous", "signed in") if r % 2 == 0 else ("signed in", "anonymous"):
                 await phase((anonymous if mode == "anonymous" else signed_in)[:CLIENTS], ROUND_SECONDS, figures[mode, CLIENTS])
