@@ -13,6 +13,8 @@ RASA_VENV := .rasa-venv
 RASA_STAMP := $(RASA_VENV)/.installed
 TTS_VENV := .tts-venv
 TTS_STAMP := $(TTS_VENV)/.installed
+WEB := assistant/web
+WEB_STAMP := $(WEB)/node_modules/.installed
 
 .PHONY: run test install run-deps test-deps rasa tts bench clean
 
@@ -28,7 +30,11 @@ bench: install tts      ## print benchmark figures (NLU, reading room, voice)
 	$(BIN)/python bench/knowledge.py
 	$(BIN)/python bench/voice.py
 
-install: $(STAMP)
+install: $(STAMP) $(WEB_STAMP)
+
+$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json   ## the pages' browser libraries (pinned by the lock file)
+	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
+	touch $@
 
 run-deps:
 	@ls /usr/share/fonts/truetype/nanum/NanumGothic.ttf /usr/bin/espeak-ng >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \

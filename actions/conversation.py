@@ -197,6 +197,7 @@ async def document_answer(ctx: Context) -> Reply | None:
                 "source": h["source"],
                 "score": h["score"],
                 "quote": h["text"],
+                "url": h["url"],
             }
             for h in hits
         ],

@@ -15,7 +15,7 @@ from . import errors
 from .config import Settings, get_settings
 from .middleware import BodyLimit
 from .ratelimit import RateLimiter
-from .routes import admin, auth, chat, knowledge, ops
+from .routes import admin, auth, chat, city, knowledge, ops, pages
 from .routes import voice as voice_routes
 from .service import Secretary
 from .socket import endpoint
@@ -48,8 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     uploads = voice.MAX_BYTES + MAX_BODY_BYTES
     app.add_middleware(BodyLimit, default=MAX_BODY_BYTES, per_path={"/v1/voice": uploads, "/v1/knowledge/documents": uploads})
     errors.install(app)
-    for router in (auth.router, chat.router, voice_routes.router, knowledge.router, admin.router, ops.router):
+    for router in (auth.router, chat.router, voice_routes.router, knowledge.router, city.router, admin.router, ops.router, pages.router):
         app.include_router(router)
     app.add_api_websocket_route("/v1/ws", endpoint)
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    pages.mount(app)
     return app

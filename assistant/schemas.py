@@ -88,6 +88,9 @@ class Passage(BaseModel):
     location: str = Field(description="Page ('3쪽') or section, for citing.")
     public: bool
     score: float
+    doc_id: str
+    position: int
+    url: str = Field(description="The reading room's page of the passage (/documents/{doc_id}#p{position}).")
 
 
 class Intent(BaseModel):
@@ -130,3 +133,27 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class DocumentInfo(BaseModel):
+    id: str
+    title: str
+    source: str
+    public: bool
+    chunks: int
+    ingested_at: float
+
+
+class DocumentPassage(BaseModel):
+    position: int
+    section: str
+    page: int | None
+    text: str
+
+
+class Document(BaseModel):
+    id: str
+    title: str
+    source: str
+    public: bool
+    passages: list[DocumentPassage]

@@ -202,6 +202,31 @@ class KnowledgeStore:
             self._lexical = (version, LexicalIndex([i for i, _ in live], [m["terms"].split() for _, m in live]))
         return self._lexical[1]
 
+    # -- browsing -------------------------------------------------------------------
+    def documents(self, public_only: bool = False) -> list[dict[str, Any]]:
+        """The current documents, newest first."""
+        rows = [
+            {"id": d, "title": m["title"], "source": Path(m["path"]).name, "public": m["public"], "chunks": m["chunks"], "ingested_at": m["ingested_at"]}
+            for d, m in self.current(max_age=MANIFEST_TTL_S).items()
+            if m["public"] or not public_only
+        ]
+        return sorted(rows, key=lambda r: -r["ingested_at"])
+
+    def document(self, doc_id: str, public_only: bool = False) -> dict[str, Any] | None:
+        """One current document's passages in order; None when there is none (or it is not public and must be)."""
+        m = self.current(max_age=MANIFEST_TTL_S).get(doc_id)
+        if m is None or (public_only and not m["public"]):
+            return None
+        got = self.chunks.get(where={"$and": [{"doc_id": doc_id}, {"sha": m["sha"]}]}, include=["documents", "metadatas"])
+        passages = sorted(
+            (
+                {"position": meta["position"], "section": meta["heading"], "page": meta.get("page"), "text": text}
+                for text, meta in zip(got["documents"], got["metadatas"], strict=True)
+            ),
+            key=lambda p: p["position"],
+        )
+        return {"id": doc_id, "title": m["title"], "source": Path(m["path"]).name, "public": m["public"], "passages": passages}
+
     def _dense(self, vector: list[float], n: int, where: dict | None) -> list[tuple[str, dict[str, Any], float]]:
         got = self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"])
         return list(zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True))
@@ -249,6 +274,9 @@ class KnowledgeStore:
                     "dense_score": round(dense, 4),
                     "lexical_score": round(lexical, 4),
                     "id": cid,
+                    "doc_id": m["doc_id"],
+                    "position": m["position"],
+                    "url": f"/documents/{m['doc_id']}#p{m['position']}",  # the reading room's page for this passage
                 }
             )
         return hits

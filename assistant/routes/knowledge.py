@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Path, UploadFile
 
 import actions
 import knowledge
@@ -18,7 +18,7 @@ from ..auth import CurrentUser, Principal, require
 from ..deps import Client, SecretaryDep
 from ..errors import ApiError
 from ..ratelimit import limit
-from ..schemas import Passage, SearchRequest
+from ..schemas import Document, DocumentInfo, ErrorResponse, Passage, SearchRequest
 from . import ERRORS
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"], responses=ERRORS)
@@ -33,6 +33,22 @@ async def search(body: SearchRequest, user: CurrentUser) -> list[dict[str, Any]]
     return guard_obj(hits) if public_only else hits
 
 
+@router.get("/documents", response_model=list[DocumentInfo])
+async def documents(user: CurrentUser) -> list[dict[str, Any]]:
+    """The reading room's documents, newest first; citizens see the public ones."""
+    return await asyncio.to_thread(knowledge.get_store().documents, not actions.can(user.role, "internal_data"))
+
+
+@router.get("/documents/{doc_id}", response_model=Document, responses={404: {"model": ErrorResponse}})
+async def document(doc_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")], user: CurrentUser) -> dict[str, Any]:
+    """One document's passages in order (what a citation opens); an internal one is 404 to citizens."""
+    public_only = not actions.can(user.role, "internal_data")
+    doc = await asyncio.to_thread(knowledge.get_store().document, doc_id, public_only)
+    if doc is None:
+        raise ApiError("not_found")
+    return guard_obj(doc) if public_only else doc
+
+
 @router.post("/documents", status_code=201)
 async def add_documents(
     admin: Annotated[Principal, require("ingest")],
@@ -44,10 +60,10 @@ async def add_documents(
     """Add or replace documents; they are searchable as soon as this answers."""
     folder = sec.settings.data_dir / "documents"
     folder.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
+    paths: list[FilePath] = []
     for f in files:
-        name = re.sub(r"[^\w.\-가-힣]", "_", Path(f.filename or "document").name)[:120]
-        if Path(name).suffix.lower() not in knowledge.SUPPORTED:
+        name = re.sub(r"[^\w.\-가-힣]", "_", FilePath(f.filename or "document").name)[:120]
+        if FilePath(name).suffix.lower() not in knowledge.SUPPORTED:
             raise ApiError("invalid_field", field=f"files: {name}")
         data = await f.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
@@ -57,5 +73,5 @@ async def add_documents(
     results = await asyncio.to_thread(knowledge.get_store().ingest, paths, public)
     actor = admin.actor("admin", client)
     for r in results:
-        await sec.storage.audit(actor, "ingest", Path(r.path).name, {"status": r.status, "chunks": r.chunks, "public": public})
-    return [{"file": Path(r.path).name, "status": r.status, "chunks": r.chunks, "reason": r.reason} for r in results]
+        await sec.storage.audit(actor, "ingest", FilePath(r.path).name, {"status": r.status, "chunks": r.chunks, "public": public})
+    return [{"file": FilePath(r.path).name, "status": r.status, "chunks": r.chunks, "reason": r.reason} for r in results]
