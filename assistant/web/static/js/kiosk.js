@@ -13,6 +13,7 @@ function reset() {
   chat.speaker.stop();
   if (chat.mic.on) chat.toggleMic();
   chat.sessionId = "";
+  chat.socket.restart(); // the server forgets the socket's session too
   sessionStorage.removeItem("svs-session-kiosk");
   chat.say("", "info");
   chat.input.value = "";

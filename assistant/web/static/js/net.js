@@ -104,8 +104,14 @@ export class Socket {
       }
       this.onState("closed", MESSAGES.offline);
       setTimeout(() => this.connect(), this.delay);
-      this.delay = Math.min(this.delay * 2, 10000);
+      this.delay = Math.min(Math.max(this.delay * 2, 500), 10000);
     };
+  }
+
+  /** A fresh connection (and with it a fresh server-side session), e.g. when a kiosk starts over. */
+  restart() {
+    if (this.ws) this.ws.close(1000, "restart"); // onclose reconnects
+    this.delay = 0;
   }
 
   get open() {
