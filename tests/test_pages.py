@@ -230,6 +230,8 @@ def test_the_microphone_streams_a_voice_turn_and_the_reply_plays(server, context
     page = context.new_page()
     page.set_viewport_size(WALL_VIEW)
     console = Console(page)
+    frames: list[str] = []  # what the server said, for the failure message
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f)[:120])))
     sign_in(page, server, "mayor", PASSWORDS["mayor"], "/wall")
     page.wait_for_url("**/wall")
     expect(page.locator("body")).to_have_attribute("data-socket", "open")
@@ -237,7 +239,10 @@ def test_the_microphone_streams_a_voice_turn_and_the_reply_plays(server, context
     expect(page.locator("#mic")).to_have_attribute("aria-pressed", "true")
     # The fake microphone plays espeak-ng's Korean; the server's VAD hears its end and the random Whisper transcribes it.
     final = page.locator('[role="log"] .msg.user[data-source="voice"]')
-    expect(final).to_have_count(1, timeout=60_000)
+    try:
+        expect(final).to_have_count(1, timeout=60_000)
+    except AssertionError:
+        raise AssertionError(f"no final transcript; frames: {frames}") from None
     assert final.inner_text().strip()  # whatever the random model heard: not checked for meaning
     expect(page.locator("#mic")).to_have_attribute("aria-pressed", "false")  # the server ended the turn
     expect(page.locator('[role="log"] .msg.bot')).to_have_count(1, timeout=30_000)

@@ -76,7 +76,7 @@ function statusTiles(/** @type {HTMLElement} */ box) {
     tile("미세먼지", `${Math.round(c.air.pm10)} ㎍/㎥`, `초미세먼지 ${Math.round(c.air.pm25)} ㎍/㎥ · 25개 구 평균`, c.air, c.air.pm10 > 80 ? "warn" : ""),
     tile("날씨", `${c.weather.temp}℃`, `최고 ${c.weather.max_temp}℃ · 최저 ${c.weather.min_temp}℃ · 습도 ${Math.round(c.weather.humidity)}%`, c.weather),
     tile("수돗물", `pH ${c.water.ph}`, `탁도 ${c.water.turbidity_ntu} NTU · 잔류염소 ${c.water.residual_chlorine_mgl} mg/L`, c.water),
-    tile("지하철", lines.length ? `${lines.length}개 노선 지연` : "전 노선 정상", lines.map((/** @type {any} */ l) => `${l.line} ${l.delay_min}분`).join(" · ") || "지연 없음", c.transit, lines.length ? "warn" : ""),
+    tile("지하철 지연", lines.length ? `${lines.length}개 노선` : "없음", lines.map((/** @type {any} */ l) => `${l.line} ${l.delay_min}분`).join(" · ") || "지연 없음", c.transit, lines.length ? "warn" : ""),
     tile("물가 (쌀 20kg)", `${fmt.format(c.prices.items[0].average)}원`, c.prices.items.slice(1, 4).map((/** @type {any} */ i) => `${i.item} ${i.week_change_pct > 0 ? "▲" : "▼"}${Math.abs(i.week_change_pct)}%`).join(" · "), c.prices),
     tile("재정", `집행률 ${c.finance.execution_rate}%`, `${c.finance.year}년 예산 ${won(c.finance.total_budget)}`, c.finance),
   );
