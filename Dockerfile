@@ -5,7 +5,7 @@
 FROM node:20-slim AS web
 WORKDIR /web
 COPY assistant/web/package.json assistant/web/package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng && rm -rf /var/lib/apt/lists/*

@@ -23,6 +23,7 @@ run: install run-deps    ## set up and run the product (embedded default)
 
 test: install run-deps test-deps rasa tts   ## set up and run the tests (Rasa, Coqui and browser tests included)
 	$(BIN)/ruff check .
+	npm --prefix $(WEB) exec --no -- tsc -p $(WEB)   # the pages' scripts, type-checked from their JSDoc
 	ORT_DISABLE_TELEMETRY=1 $(BIN)/pytest
 
 bench: install tts      ## print benchmark figures (NLU, reading room, voice)

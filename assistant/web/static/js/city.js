@@ -116,7 +116,7 @@ export async function drawMap(box, map, layer, focus) {
 }
 
 /** Horizontal bars: name -> value, with a unit; long labels fit at 3-5 m. */
-export async function bars(/** @type {HTMLElement} */ box, /** @type {string} */ title, /** @type {[string, number][]} */ rows, unit = "", max = undefined) {
+export async function bars(/** @type {HTMLElement} */ box, /** @type {string} */ title, /** @type {[string, number][]} */ rows, unit = "", /** @type {number | undefined} */ max = undefined) {
   const c = await chart(box);
   if (!c) return;
   c.setOption(
