@@ -11,7 +11,7 @@ from . import access, deps
 from .base import CityAction, Context, Reply
 from .citydata import UnknownKey
 from .korean import josa, when
-from .records import now
+from .records import call_name, now
 
 SCREENS = {
     "main": "메인 화면",
@@ -166,6 +166,15 @@ class ActionCallOfficer(CityAction):
             return Reply("어느 부서 담당자를 연결할까요? 예: '재난안전과장 연결해줘'", short="어느 부서인가요?")
         officer = {k: match[0][k] for k in OFFICER_FIELDS}
         pending = {"type": "call", "officer": officer, "asked_at": now().isoformat()}
+        active = ctx.tracker.get_slot("active_call")
+        if active and (call := await ctx.records.call(active)) and call["status"] != "ended":  # "…도 연결해": join the call
+            return Reply(
+                f"{josa(officer_label(officer), '을')} 지금 통화에 초대할까요?",
+                short=f"{officer['name']} {officer['title']} 초대할까요?",
+                data={"type": "call_confirm", "officer": officer, "call_id": active},
+                events=[SlotSet("pending_action", pending | {"call_id": active})],
+                keeps_pending=True,
+            )
         return Reply(
             f"{officer_label(officer)}에게 영상통화를 걸까요?",
             short=f"{officer['name']} {officer['title']} 연결할까요?",
@@ -207,6 +216,21 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
         return Reply("확인 시간이 지나 요청을 취소했습니다. 다시 말씀해 주세요.", short="시간 초과로 취소")
     if kind == "approval":
         return await decide(ctx, pending)
+    if pending.get("call_id"):
+        officer = pending["officer"]
+        limit = getattr(deps.settings(), "call_max_participants", 6)
+        status = await ctx.records.invite(ctx.actor, pending["call_id"], officer["id"], call_name(officer), limit)
+        if status == "invited":
+            return Reply(
+                f"{josa(officer_label(officer), '을')} 통화에 초대합니다.",
+                short="초대 중",
+                data={"type": "call", "id": pending["call_id"], "officer": officer, "status": "active"},
+                directives=[{"type": "call.invite", "call_id": pending["call_id"], "officer": officer}],
+            )
+        if status == "full":
+            return Reply(f"통화 인원이 가득 찼습니다(최대 {limit}명).", short="인원 초과")
+        if status == "already":
+            return Reply(f"{josa(officer_label(officer), '은')} 이미 통화에 있거나 연결 중입니다.", short="이미 연결됨")
     call = await ctx.records.start_call(ctx.actor, pending["officer"])
     return Reply(
         f"{officer_label(pending['officer'])}에게 영상통화를 연결합니다.",

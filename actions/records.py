@@ -88,6 +88,50 @@ class CallRow(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class CallParticipantRow(Base):
+    """Who was invited to a call and what became of it: ringing → accepted → joined → left (or declined, missed, offline)."""
+
+    __tablename__ = "call_participants"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(128))  # as shown to the others: "재난안전과 김민수 과장"
+    caller: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(16), default="ringing")
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    joined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    def as_dict(self) -> dict[str, Any]:
+        times = {
+            k: aware(getattr(self, k)).isoformat() if getattr(self, k) else None
+            for k in ("invited_at", "answered_at", "joined_at", "left_at")
+        }
+        return {"user_id": self.user_id, "name": self.name, "caller": self.caller, "state": self.state} | times
+
+
+class CallMinutesRow(Base):
+    __tablename__ = "call_minutes"
+    call_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    caller_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    minutes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    document: Mapped[str] = mapped_column(Text, default="")
+
+
+LIVE = ("ringing", "accepted", "joined")
+
+
+def call_name(who: UserRow | dict[str, Any] | None) -> str:
+    """How a participant is named in a call: "재난안전과 김민수 과장", or the account's display name."""
+    if who is None:
+        return "알 수 없음"
+    get = who.get if isinstance(who, dict) else lambda k: getattr(who, "display_name" if k == "name" else k, None)
+    parts = [get("department"), get("name"), get("title")]
+    return " ".join(p for p in parts if p)  # participant states still in the call
+
+
 class AuditRow(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -254,23 +298,134 @@ class Records:
 
     # -- calls ------------------------------------------------------------------
     async def start_call(self, actor: Actor, officer: dict[str, Any]) -> dict[str, Any]:
+        """A ringing call: the caller in it, the officer ringing; audited as call.start."""
         async with self.session.begin() as s:
             row = CallRow(session_id=actor.session_id or "", caller_id=actor.user_id, officer_id=officer["id"], officer=officer)
             s.add(row)
             await s.flush()
+            if actor.user_id is not None:
+                me = await s.get(UserRow, actor.user_id)
+                s.add(
+                    CallParticipantRow(
+                        call_id=row.id, user_id=actor.user_id, name=call_name(me), caller=True, state="accepted", answered_at=now()
+                    )
+                )
+            s.add(CallParticipantRow(call_id=row.id, user_id=officer["id"], name=call_name(officer), state="ringing"))
             s.add(actor.audit("call.start", row.id, {"officer": officer}))
         return {"id": row.id, "officer": officer, "status": row.status}
 
     async def end_calls(self, actor: Actor) -> list[str]:
         """End the calls this user placed (from any of their sessions)."""
-        async with self.session.begin() as s:
-            q = select(CallRow).where(CallRow.status != "ended")
+        async with self.session() as s:
+            q = select(CallRow.id).where(CallRow.status != "ended")
             q = q.where(CallRow.caller_id == actor.user_id) if actor.user_id else q.where(CallRow.session_id == actor.session_id)
-            rows = (await s.scalars(q)).all()
-            for r in rows:
-                r.status, r.ended_at = "ended", now()
-                s.add(actor.audit("call.end", r.id))
-            return [r.id for r in rows]
+            ids = list((await s.scalars(q)).all())
+        return [i for i in ids if await self.end_call(actor, i)]
+
+    async def call(self, call_id: str) -> dict[str, Any] | None:
+        """A call with its participants (the caller first), or None."""
+        async with self.session() as s:
+            row = await s.get(CallRow, call_id)
+            if row is None:
+                return None
+            people = (
+                await s.scalars(select(CallParticipantRow).where(CallParticipantRow.call_id == call_id).order_by(CallParticipantRow.id))
+            ).all()
+            return {
+                "id": row.id,
+                "status": row.status,
+                "caller_id": row.caller_id,
+                "officer": row.officer,
+                "created_at": aware(row.created_at).isoformat(),
+                "ended_at": aware(row.ended_at).isoformat() if row.ended_at else None,
+                "participants": [p.as_dict() for p in people],
+            }
+
+    async def add_caller(self, call_id: str, user_id: int, name: str) -> None:
+        async with self.session.begin() as s:
+            s.add(CallParticipantRow(call_id=call_id, user_id=user_id, name=name, caller=True, state="accepted", answered_at=now()))
+
+    async def invite(self, actor: Actor, call_id: str, user_id: int, name: str, limit: int) -> str:
+        """Ring one more person: "invited", "already" (ringing or in the call), "full", or "ended"."""
+        async with self.session.begin() as s:
+            call = await s.get(CallRow, call_id, with_for_update=True)
+            if call is None or call.status == "ended":
+                return "ended"
+            people = (await s.scalars(select(CallParticipantRow).where(CallParticipantRow.call_id == call_id))).all()
+            mine = [p for p in people if p.user_id == user_id]
+            if any(p.state in LIVE for p in mine):
+                return "already"
+            if sum(p.state in LIVE for p in people) >= limit:
+                return "full"
+            for p in mine:  # declined or left earlier: ring again
+                await s.delete(p)
+            s.add(CallParticipantRow(call_id=call_id, user_id=user_id, name=name, state="ringing"))
+            s.add(actor.audit("call.invite", call_id, {"user_id": user_id, "name": name}))
+        return "invited"
+
+    async def set_state(
+        self, actor: Actor, call_id: str, user_id: int, to: str, allowed_from: tuple[str, ...], action: str | None = None, **detail: Any
+    ) -> bool:
+        """Move one participant from one of `allowed_from` to `to`, once (a second accept changes nothing); audited."""
+        stamp = {"accepted": "answered_at", "declined": "answered_at", "joined": "joined_at", "left": "left_at"}.get(to)
+        values: dict[str, Any] = {"state": to} | ({stamp: now()} if stamp else {})
+        async with self.session.begin() as s:
+            done = await s.execute(
+                update(CallParticipantRow)
+                .where(
+                    CallParticipantRow.call_id == call_id, CallParticipantRow.user_id == user_id, CallParticipantRow.state.in_(allowed_from)
+                )
+                .values(**values)
+            )
+            if done.rowcount != 1:
+                return False
+            if to == "accepted":  # the first answer makes a ringing call active
+                await s.execute(update(CallRow).where(CallRow.id == call_id, CallRow.status == "ringing").values(status="active"))
+            if action:
+                s.add(actor.audit(action, call_id, {"user_id": user_id, **detail}))
+        return True
+
+    async def end_call(self, actor: Actor, call_id: str, action: str = "call.end", **detail: Any) -> bool:
+        """End one call for everyone, once: whoever is still in it has left, whoever was ringing missed it."""
+        async with self.session.begin() as s:
+            done = await s.execute(
+                update(CallRow).where(CallRow.id == call_id, CallRow.status != "ended").values(status="ended", ended_at=now())
+            )
+            if done.rowcount != 1:
+                return False
+            base = update(CallParticipantRow).where(CallParticipantRow.call_id == call_id)
+            await s.execute(base.where(CallParticipantRow.state == "ringing").values(state="missed"))
+            await s.execute(base.where(CallParticipantRow.state.in_(("accepted", "joined"))).values(state="left", left_at=now()))
+            s.add(actor.audit(action, call_id, detail))
+        return True
+
+    async def live_calls(self, user_id: int) -> list[str]:
+        """Calls this user placed that have not ended (newest first)."""
+        async with self.session() as s:
+            q = select(CallRow.id).where(CallRow.caller_id == user_id, CallRow.status != "ended").order_by(CallRow.created_at.desc())
+            return list((await s.scalars(q)).all())
+
+    async def save_minutes(self, call_id: str, caller_id: int | None, minutes: dict[str, Any], document: str) -> None:
+        async with self.session.begin() as s:
+            await s.merge(CallMinutesRow(call_id=call_id, caller_id=caller_id, minutes=minutes, document=document))
+
+    async def minutes(self, call_id: str) -> dict[str, Any] | None:
+        async with self.session() as s:
+            row = await s.get(CallMinutesRow, call_id)
+            return row.minutes if row else None
+
+    async def latest_minutes(self, user_id: int) -> dict[str, Any] | None:
+        """The minutes of the last call this user took part in."""
+        async with self.session() as s:
+            q = (
+                select(CallMinutesRow)
+                .join(CallParticipantRow, CallParticipantRow.call_id == CallMinutesRow.call_id)
+                .where(CallParticipantRow.user_id == user_id)
+                .order_by(CallMinutesRow.created_at.desc())
+                .limit(1)
+            )
+            row = await s.scalar(q)
+            return row.minutes if row else None
 
     # -- the audit trail ----------------------------------------------------------
     async def audit_rows(

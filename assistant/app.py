@@ -16,6 +16,7 @@ from .config import Settings, get_settings
 from .middleware import BodyLimit
 from .ratelimit import RateLimiter
 from .routes import admin, auth, chat, city, knowledge, ops, pages
+from .routes import calls as call_routes
 from .routes import voice as voice_routes
 from .service import Secretary
 from .socket import endpoint
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for router in (auth.router, chat.router, voice_routes.router, knowledge.router, city.router, admin.router, ops.router, pages.router):
         app.include_router(router)
+    app.include_router(call_routes.router)
     app.add_api_websocket_route("/v1/ws", endpoint)
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
     pages.mount(app)

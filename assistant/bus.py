@@ -40,6 +40,7 @@ class Subscription(Protocol):
 class EventBus(Protocol):
     async def publish(self, topic: str, event: Event) -> None: ...
     def subscribe(self, topics: Iterable[str]) -> Subscription: ...
+    def listening(self, topic: str) -> bool: ...  # someone (a device) hears this topic now: presence for ringing
 
 
 class LocalSubscription:
@@ -73,6 +74,9 @@ class LocalBus:
     async def publish(self, topic: str, event: Event) -> None:
         for sub in list(self.listeners.get(topic, ())):
             sub.put(event)
+
+    def listening(self, topic: str) -> bool:
+        return bool(self.listeners.get(topic))
 
     def subscribe(self, topics: Iterable[str]) -> LocalSubscription:
         sub = LocalSubscription(self, topics, self.queue_size)

@@ -16,9 +16,10 @@ from pydantic import AliasChoices, Field
 from actions.settings import CitySettings
 from knowledge.settings import KnowledgeSettings
 from voice.settings import VoiceSettings
+from webrtc.settings import CallSettings
 
 
-class Settings(CitySettings, KnowledgeSettings, VoiceSettings):
+class Settings(CitySettings, KnowledgeSettings, VoiceSettings, CallSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     nlu: Literal["embedded", "rasa"] = "embedded"

@@ -20,6 +20,7 @@ from nlu import load_or_train
 from . import security
 from .auth import ANONYMOUS, Principal
 from .bus import WALL, Event, EventBus, LocalBus, user_topic
+from .calls import Calls
 from .channels import shape
 from .config import Settings
 from .dialogue import EmbeddedDialogue, NLUEngine
@@ -67,6 +68,7 @@ class Secretary:
             RasaDialogue(settings.rasa_url, embedded, settings.rasa_timeout_s) if settings.nlu == "rasa" else embedded
         )
         self._pruner: asyncio.Task | None = None
+        self.calls = Calls(settings, storage, bus)
 
     @classmethod
     async def start(cls, settings: Settings, bus: EventBus | None = None) -> Secretary:
@@ -139,9 +141,10 @@ class Secretary:
     async def deliver(self, directives: list[dict[str, Any]], user: Principal, session_id: str) -> None:
         """The mayor's directives go to the wall screens; a call rings the officer's devices; the rest stays in the reply."""
         for d in directives:
-            if d["type"] == "call.start":
-                ring = {"type": "call.ring", "call_id": d["call_id"], "from": user.public(), "officer": d["officer"]}
-                await self.bus.publish(user_topic(d["officer"]["id"]), Event(type="call", frame=ring))
+            if d["type"] in ("call.start", "call.invite"):
+                await self.calls.ring(d["call_id"], user, d["officer"])
+            elif d["type"] == "call.end":
+                await self.calls.ended_by_dialogue(d["call_ids"])
             if actions.can(user.role, "screen"):
                 await self.bus.publish(WALL, Event(type="directive", frame={"type": "directive", "directive": d, "session_id": session_id}))
 
@@ -191,6 +194,7 @@ class Secretary:
         }
 
     async def close(self) -> None:
+        await self.calls.close()
         if self._pruner:  # let a prune in progress unwind before the engine goes away
             self._pruner.cancel()
             await asyncio.gather(self._pruner, return_exceptions=True)
