@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+from . import references
 from .access import ROLES, can, redact, refusal
 from .admin import ActionAdminIndicator, ActionFinanceStatus, ActionPledgeStatus, ActionPriceInfo, ActionProjectStatus, ActionPublicOpinion
-from .base import CityAction, Reply
+from .base import FOLLOW_UP_INTENTS, CityAction, Reply
 from .citydata import CityData, DataUnavailable, Reading, SampleCityData, UnknownKey, get_city_data
 from .conversation import (
     ActionCancel,
@@ -78,6 +79,8 @@ ActionFollowUp.targets.update({a.intent: a for a in ALL_ACTIONS} | {"action_navi
 __all__ = [
     "ACTIONS",
     "ACTION_FOR_INTENT",
+    "FOLLOW_UP_INTENTS",
+    "references",
     "ROLES",
     "CityAction",
     "CityData",

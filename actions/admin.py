@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rasa_sdk.events import SlotSet
+
 from . import access
 from .base import CityAction, Context, Reply, cited
 from .korean import josa, number, won
@@ -62,6 +64,7 @@ OPINION_OVERVIEW = ("today", "week", "call_120")
 
 class ActionPublicOpinion(CityAction):
     intent = "public_opinion"
+    times = frozenset({"last_week"})  # each topic keeps this week's change against last week
 
     async def answer(self, ctx: Context) -> Reply:
         topic = ctx.mentioned("topic")
@@ -75,6 +78,17 @@ class ActionPublicOpinion(CityAction):
                 data={"type": "opinion", **(public_fields(r.data, ("district", "today")) if ctx.citizen else r.data)},
             )
         r = await ctx.city.get("opinion", topic)
+        if not topic and ctx.time == "last_week":
+            this_week = sum(v["week"] for v in r.data.values())
+            last_week = round(sum(v["week"] / (1 + v["week_change_pct"] / 100) for v in r.data.values()))
+            up = sorted(r.data.items(), key=lambda kv: -kv[1]["week_change_pct"])[:2]
+            text = (
+                f"지난주 민원은 약 {number(last_week)}건, 이번 주는 {number(this_week)}건입니다. 가장 많이 는 분야는 "
+                + ", ".join(f"{k}({v['week_change_pct']:+g}%)" for k, v in up)
+                + "입니다."
+            )
+            data = {"type": "opinion", "topics": {k: public_fields(v, ("week", "week_change_pct")) for k, v in r.data.items()}}
+            return cited(text, r, short=f"지난주 {number(last_week)}건 → 이번 주 {number(this_week)}건", data=data)
         if not topic:
             top = sorted(r.data.items(), key=lambda kv: -kv[1]["today"])[:3]
             total = sum(v["today"] for v in r.data.values())
@@ -99,6 +113,7 @@ class ActionPublicOpinion(CityAction):
 
 class ActionAdminIndicator(CityAction):
     intent = "admin_indicator"
+    times = frozenset({"last_year"})  # each indicator keeps the year before
 
     async def answer(self, ctx: Context) -> Reply:
         name = ctx.mentioned("indicator")
@@ -117,9 +132,13 @@ class ActionAdminIndicator(CityAction):
             return Reply(access.refusal(ctx.role), short="비공개 지표")
         value = number(d["value"]) if d["value"] >= 10_000 else g(d["value"])
         text = f"{josa(name, '은')} {d['year']}년 {value}{d['unit']}입니다"
+        if ctx.time == "last_year" and d["previous"] is None:
+            return Reply(f"{josa(name, '은')} 전년 값이 없어 비교할 수 없습니다. {d['year']}년 값은 {value}{d['unit']}입니다.", short="전년 값 없음")
         if d["previous"] is not None:
             prev = number(d["previous"]) if d["previous"] >= 10_000 else g(d["previous"])
-            text += f"(전년 {prev}{d['unit']})"
+            diff = d["value"] - d["previous"]
+            change = "같습니다" if diff == 0 else f"{g(round(abs(diff), 2))}{d['unit']} {'높' if diff > 0 else '낮'}습니다"
+            text += f"(전년 {prev}{d['unit']}보다 {change})" if ctx.time == "last_year" else f"(전년 {prev}{d['unit']})"
         text += "." + (f" 목표는 {g(d['target'])}{d['unit']}입니다." if d["target"] is not None else "")
         return cited(text, r, short=f"{name} {value}{d['unit']}", data={"type": "indicator", "name": name, **d})
 
@@ -131,8 +150,10 @@ class ActionProjectStatus(CityAction):
         name = ctx.mentioned("project")
         if not name:
             r = await ctx.city.get("project", None)
-            text = f"핵심 사업 {len(r.data)}건: " + ", ".join(f"{k} {v['progress_pct']}%" for k, v in r.data.items()) + "."
-            return cited(text, r, short=f"핵심 사업 {len(r.data)}건", data={"type": "projects", "projects": r.data})
+            text = f"핵심 사업 {len(r.data)}건: " + ", ".join(f"{i}. {k} {v['progress_pct']}%" for i, (k, v) in enumerate(r.data.items(), 1)) + "."
+            reply = cited(text, r, short=f"핵심 사업 {len(r.data)}건", data={"type": "projects", "projects": r.data})
+            reply.events.append(SlotSet("listed_items", {"entity": "project", "intent": self.intent, "items": list(r.data)}))
+            return reply
         r = await ctx.city.get("project", name)
         d = r.data
         text = (
@@ -158,7 +179,9 @@ class ActionPledgeStatus(CityAction):
         if not name:
             s = r.data["summary"]
             text = f"공약 {s['total']}건 중 완료 {s['completed']}건, 정상 추진 {s['on_track']}건, 지연 {s['delayed']}건입니다."
-            return cited(text, r, short=f"공약 완료 {s['completed']}/{s['total']}", data={"type": "pledges", **r.data})
+            reply = cited(text, r, short=f"공약 완료 {s['completed']}/{s['total']}", data={"type": "pledges", **r.data})
+            reply.events.append(SlotSet("listed_items", {"entity": "pledge", "intent": self.intent, "items": list(r.data["pledges"])}))
+            return reply
         d = r.data
         text = f"'{name}' 공약은 이행률 {d['completion_pct']}%로 {d['status']}입니다(담당 {d['department']}, {d['checked_on']} 점검)."
         return cited(text, r, short=f"{name} {d['completion_pct']}%", data={"type": "pledge", "name": name, **d})

@@ -23,6 +23,8 @@ from .records import Actor, Records
 
 log = logging.getLogger(__name__)
 LOCATION_SLOTS = ("place", "district", "station")
+# What a bare follow-up keeps talking about besides the place.
+CARRIED = ("topic", "indicator", "project", "pledge", "sector", "item", "road", "subway_line", "park", "facility", "bus_route")
 
 
 @dataclass
@@ -60,8 +62,12 @@ class Context:
         return not access.can(self.role, "internal_data")
 
     def mentioned(self, name: str) -> Any:
-        """The value of an entity in this message, if any."""
-        return next(self.tracker.get_latest_entity_values(name), None)
+        """The value of an entity in this message, if any; in a bare follow-up ("지난주는?", "작년이랑 비교하면?")
+        also the topic, indicator, project … the conversation was about (locations: see `location`)."""
+        value = next(self.tracker.get_latest_entity_values(name), None)
+        if value is None and name not in LOCATION_SLOTS and name in CARRIED and self.tracker.latest_message.get("intent", {}).get("name") == "inform":
+            return self.tracker.get_slot(name)
+        return value
 
     def all_mentioned(self, name: str) -> list[Any]:
         """Every value of that entity in this message (Rasa may report a span from two extractors)."""
@@ -74,9 +80,23 @@ class Context:
         asks about all pledges: only locations carry over.
         """
         v = self.mentioned(name)
-        return v if v is not None or name not in LOCATION_SLOTS else self.tracker.get_slot(name)
+        if v is not None or name not in LOCATION_SLOTS or self.citywide:
+            return v
+        return self.tracker.get_slot(name)
+
+    @property
+    def time(self) -> str | None:
+        """When the question is about, if not now: tomorrow, weekend, last_week, last_year … (nlu/discourse.py)."""
+        return self.mentioned("time")
+
+    @property
+    def citywide(self) -> bool:
+        """"서울 전체로는?": the whole city, whatever district the conversation was about."""
+        return self.mentioned("scope") == "city"
 
     def location(self) -> tuple[str, str] | None:
+        if self.citywide:
+            return None
         for name in LOCATION_SLOTS:
             if self.mentioned(name):
                 return name, self.mentioned(name)
@@ -119,6 +139,7 @@ class CityAction(Action, ABC):
 
     intent: ClassVar[str]
     permission: ClassVar[str] = "public_data"
+    times: ClassVar[frozenset[str]] = frozenset()  # other times than now this action answers from forecast or history
 
     def name(self) -> str:
         return f"action_{self.intent}"
@@ -132,7 +153,10 @@ class CityAction(Action, ABC):
             reply = Reply(access.refusal(ctx.role, self.permission), short="권한 없음")
         else:
             try:
-                reply = await self.answer(ctx)
+                if ctx.time and ctx.time not in self.times and self.intent in TOPICS:
+                    reply = no_data_for(ctx.time, self.intent)
+                else:
+                    reply = await self.answer(ctx)
             except UnknownKey as exc:
                 what = exc.args[0] if exc.args and exc.args[0] else "요청하신 대상"
                 reply = Reply(
@@ -150,7 +174,7 @@ class CityAction(Action, ABC):
     def events(self, ctx: Context, reply: Reply) -> list[EventType]:
         events: list[EventType] = [SlotSet("last_intent", self.intent)] if self.intent in FOLLOW_UP_INTENTS else []
         said = [n for n in LOCATION_SLOTS if ctx.mentioned(n)]
-        if said:  # the newest location replaces older ones
+        if said or ctx.citywide:  # the newest location (or the whole city) replaces older ones
             events += [SlotSet(n, None) for n in LOCATION_SLOTS if n not in said and ctx.tracker.get_slot(n)]
         if not reply.keeps_pending and ctx.tracker.get_slot("pending_action"):
             events.append(SlotSet("pending_action", None))
@@ -176,3 +200,48 @@ FOLLOW_UP_INTENTS = {
     "park_info",
     "cctv_view",
 }
+
+
+# What each data intent is about, for "모레 …은 자료가 없습니다".
+TOPICS = {
+    "disaster_status": "재난 현황",
+    "traffic_status": "교통 상황",
+    "transit_status": "지하철·버스 운행",
+    "air_quality": "대기질",
+    "weather": "날씨",
+    "water_quality": "수돗물 수질",
+    "price_info": "물가",
+    "finance_status": "재정",
+    "living_population": "생활인구",
+    "public_opinion": "민원",
+    "admin_indicator": "행정 지표",
+    "project_status": "사업 현황",
+    "pledge_status": "공약 이행",
+    "park_info": "공원·둘레길",
+    "cctv_view": "CCTV",
+}
+TIME_WORDS = {
+    "tomorrow": "내일",
+    "day_after_tomorrow": "모레",
+    "weekend": "주말",
+    "next_week": "다음 주",
+    "later_today": "이따",
+    "yesterday": "어제",
+    "last_week": "지난주",
+    "last_month": "지난달",
+    "last_year": "작년",
+    "next_year": "내년",
+}
+FUTURE = {"tomorrow", "day_after_tomorrow", "weekend", "next_week", "later_today", "next_year"}
+
+
+def no_data_for(time: str, intent: str) -> Reply:
+    """Say plainly that there is no forecast or history for that time, instead of passing today's value off as it."""
+    when_ = TIME_WORDS.get(time, "그때")
+    topic = TOPICS[intent]
+    if time in FUTURE:
+        where = "기상청 날씨누리(weather.go.kr)에서 예보를 확인해 주세요." if intent in ("weather", "air_quality") else "지금 상황만 안내할 수 있습니다."
+        text = f"{when_} {topic} 예보 자료는 제게 없습니다. {where}"
+    else:
+        text = f"{when_} {topic} 기록은 제게 없습니다. 지난 자료는 서울 열린데이터광장(data.seoul.go.kr)에서 찾아보실 수 있습니다."
+    return Reply(text, short=f"{when_} {topic} 자료 없음")

@@ -6,12 +6,13 @@ import asyncio
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import knowledge
+from nlu import discourse
 
-from . import access
+from . import access, references
 from .base import FOLLOW_UP_INTENTS, CityAction, Context, Reply, stamp
 from .korean import number
 from .office import confirm, visible_approvals
@@ -68,13 +69,44 @@ class ActionHelp(CityAction):
         )
 
 
+# What the secretary cannot serve (and where to ask instead), and short human answers to small talk;
+# the cues that recognise them are nlu/discourse.py's.
+LIMITS = {
+    "bike": ("따릉이 대여와 대여소 위치는 안내하지 못합니다. '서울자전거 따릉이' 앱이나 bikeseoul.com에서 확인해 주세요.", "따릉이 앱에서 확인"),
+    "toilet": ("가까운 공중화장실 위치는 안내하지 못합니다. 지도 앱에서 '공중화장실'을 검색해 주세요.", "지도 앱에서 검색"),
+    "directions": ("길 안내는 하지 못합니다. 지도 앱의 길찾기를 이용해 주세요.", "길 안내는 지도 앱으로"),
+    "location": ("가게나 시설의 위치는 안내하지 못합니다. 지도 앱에서 찾아 주세요.", "위치는 지도 앱으로"),
+}
+SMALL_TALK = {
+    "tired": ("고생 많으십니다. 잠깐 쉬어 가셔도 괜찮습니다. 필요한 게 있으면 말씀해 주세요.", "고생 많으십니다"),
+    "sorry": ("괜찮습니다. 편하게 다시 말씀해 주세요.", "괜찮습니다"),
+    "rude": ("불편을 드려 죄송합니다. 조금 짧게 다시 말씀해 주시면 바로 찾아 드리겠습니다.", "불편을 드려 죄송합니다"),
+    "kind": ("고맙습니다. 서울에 관한 건 무엇이든 물어봐 주세요.", "고맙습니다"),
+}
+CALL_CENTER = "그 밖의 서울 생활 문의는 120 다산콜센터(국번 없이 120)에서 도와드립니다."
+
+
+def limits_or_small_talk(text: str) -> Reply | None:
+    found = discourse.cue(text)
+    if found is None:
+        return None
+    group, kind = found
+    if group == "limit":
+        answer, short = LIMITS[kind]
+        return Reply(f"{answer} {CALL_CENTER}", short=short)
+    answer, short = SMALL_TALK[kind]
+    return Reply(answer, short=short)
+
+
 class ActionOutOfScope(CityAction):
     intent = "out_of_scope"
 
     async def answer(self, ctx: Context) -> Reply:
+        if found := limits_or_small_talk(ctx.tracker.latest_message.get("text", "")) or await document_answer(ctx):
+            return found  # a limit, small talk, or a question the documents answer after all
         role = "citizen" if ctx.citizen else ctx.role
         return Reply(
-            f"죄송합니다. 그 요청은 도와드릴 수 없습니다. 서울의 도시 정보를 물어봐 주세요. 예: {examples(role)}",
+            f"죄송합니다. 그 요청은 제가 도와드릴 수 없습니다. {CALL_CENTER} 제게는 서울의 도시 정보를 물어봐 주세요. 예: {examples(role)}",
             short="도와드릴 수 없는 요청입니다",
         )
 
@@ -88,7 +120,7 @@ class ActionFallback(CityAction):
         return "action_fallback"
 
     async def answer(self, ctx: Context) -> Reply:
-        found = await document_answer(ctx)
+        found = limits_or_small_talk(ctx.tracker.latest_message.get("text", "")) or await document_answer(ctx)
         if found is not None:
             return found
         role = "citizen" if ctx.citizen else ctx.role
@@ -104,7 +136,10 @@ class ActionConfirm(CityAction):
         return "action_confirm"
 
     async def answer(self, ctx: Context) -> Reply:
-        return await confirm(ctx, ctx.tracker.get_slot("pending_action") or {})
+        pending = ctx.tracker.get_slot("pending_action")
+        if not pending:  # "응", "그래" with nothing to confirm: just listen
+            return limits_or_small_talk(ctx.tracker.latest_message.get("text", "")) or Reply("네, 말씀하세요.", short="네")
+        return await confirm(ctx, pending)
 
 
 class ActionCancel(CityAction):
@@ -201,6 +236,7 @@ async def document_answer(ctx: Context) -> Reply | None:
             }
             for h in hits
         ],
+        events=[SlotSet("last_document", {k: hits[0][k] for k in ("title", "section", "location", "url", "source")})],
     )
 
 
@@ -208,6 +244,14 @@ class ActionKnowledgeQuestion(CityAction):
     intent = "knowledge_question"
 
     async def answer(self, ctx: Context) -> Reply:
+        last = ctx.tracker.get_slot("last_document")
+        if last and references.DOCUMENT_REF_RE.search(ctx.tracker.latest_message.get("text", "")):
+            return Reply(  # "그 문서 어디에 나와 있어?": where the last answer came from
+                f"앞의 답은 「{last['title']}」 {last['location']}에 나와 있습니다.",
+                short=f"{last['title']} · {last['location']}"[:40],
+                data={"type": "knowledge", "passages": []},
+                sources=[{"kind": "document", **last}],
+            )
         found = await document_answer(ctx)
         if found is None:
             return Reply(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import CityAction, Context, Reply, cited, stamp
+import re
+
+from .base import CityAction, Context, Reply, cited, no_data_for, stamp
 from .citydata import UnknownKey
 from .korean import approx, when
 
@@ -197,13 +199,26 @@ class ActionWaterQuality(CityAction):
 
 class ActionLivingPopulation(CityAction):
     intent = "living_population"
+    times = frozenset({"later_today"})  # the hotspots' hourly forecast
 
     async def answer(self, ctx: Context) -> Reply:
         loc = ctx.location()
+        if ctx.time and not (loc and loc[0] in ("place", "station")):
+            return no_data_for(ctx.time, self.intent)
         if loc and loc[0] in ("place", "station"):
             place = loc[1]
             r = await ctx.city.get("place", place)
             d = r.data
+            if ctx.time:  # "이따 저녁에 붐벼?": the forecast is the answer
+                if not d.get("forecast"):
+                    return no_data_for(ctx.time, self.intent)
+                hours = ", ".join(f"{when(f['time'])} '{f['congestion']}'(약 {approx(f['population_max'])}명)" for f in d["forecast"])
+                return cited(
+                    f"{place} 혼잡 예측입니다: {hours}.",
+                    r,
+                    short=f"{place} 예측 {d['forecast'][-1]['congestion']}",
+                    data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}},
+                )
             text = f"{place} 지금 '{d['congestion']}' 상태, 약 {approx(d['population_min'])}~{approx(d['population_max'])}명입니다. {d['message']}"
             if d.get("forecast"):
                 f = d["forecast"][-1]
@@ -269,11 +284,16 @@ class ActionParkInfo(CityAction):
         return cited(text, r, short=f"{park} {d['status']}", data={"type": "park", "park": park, **d})
 
 
+CLOSE_RE = re.compile(r"닫아|닫고|꺼\s?줘|끄고|꺼|치워|내려|그만")
+
+
 class ActionCctvView(CityAction):
     intent = "cctv_view"
     permission = "cctv"
 
     async def answer(self, ctx: Context) -> Reply:
+        if CLOSE_RE.search(ctx.tracker.latest_message.get("text", "")):  # "영상 닫아": back to the previous screen
+            return Reply("CCTV 화면을 닫습니다.", short="CCTV 닫음", directives=[{"type": "navigate", "screen": "back"}])
         loc = ctx.location()
         if loc is None:
             return Reply("어느 곳의 CCTV를 띄울까요? 예: '광화문광장 CCTV 보여줘'", short="장소를 말씀해 주세요")

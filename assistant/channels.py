@@ -8,6 +8,19 @@ Channel = Literal["wall", "tablet", "watch", "public", "kiosk"]
 CHANNELS: tuple[str, ...] = ("wall", "tablet", "watch", "public", "kiosk")
 
 
+WATCH_CHARS = 40  # one line on a watch face
+
+
+def fit(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word and marked with …"""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,·.(") + "…"
+
+
 def shape(messages: list[dict[str, Any]], channel: str) -> dict[str, Any]:
     """Merge the action messages into one reply for the channel.
 
@@ -23,7 +36,7 @@ def shape(messages: list[dict[str, Any]], channel: str) -> dict[str, Any]:
         directives += custom.get("directives") or []
         sources += custom.get("sources") or []
         data = custom.get("data") or data
-    lines = shorts if channel == "watch" else texts
+    lines = [fit(" · ".join(shorts), WATCH_CHARS)] if channel == "watch" and shorts else texts
     return {
         "messages": [{"text": t} for t in lines],
         "text": " ".join(lines),

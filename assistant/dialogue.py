@@ -7,6 +7,7 @@ run it with a rasa-sdk Tracker -> apply its SlotSet events -> persist -> shape f
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ import actions
 from nlu import domain
 
 from .storage import Storage
+
+# "인구랑 예산 같이 알려줘", "날씨하고 미세먼지", "교통 상황, 지하철 운행": a conjunction between two requests
+CONJUNCTION_RE = re.compile(r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|\s*(?:,|그리고|및)\s*")
+MULTI_CONFIDENCE = 0.5
 
 
 class NLUEngine(Protocol):
@@ -61,20 +66,36 @@ class EmbeddedDialogue:
         slots = await self.storage.claim(session_id, owner, channel, self.session_ttl) or {name: None for name in self.slots}
         t0 = time.perf_counter()
         parse = self.nlu.parse(text)
+        parts = self.requests(text, parse)
         t_nlu = time.perf_counter()
-        for name, entities in self.slots.items():
-            for e in parse["entities"]:
-                if e["entity"] in entities:
-                    slots[name] = e["value"]
-        latest = {**parse, "metadata": metadata}
-        tracker = Tracker(session_id, dict(slots), latest, [], False, None, {}, None)
-        action_name = self.rules.get(parse["intent"]["name"], "action_fallback")
         dispatcher = CollectingDispatcher()
-        events = await actions.ACTIONS[action_name].run(dispatcher, tracker, {})
-        for ev in events:
-            if ev.get("event") == "slot":
-                slots[ev["name"]] = ev["value"]
+        parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
+        parse = {**parts[0], "text": text}  # what the turn reports: the first request, as understood
+        for part in parts:  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
+            for name, entities in self.slots.items():
+                for e in part["entities"]:
+                    if e["entity"] in entities:
+                        slots[name] = e["value"]
+            latest = {**part, "metadata": metadata}
+            tracker = Tracker(session_id, dict(slots), latest, [], False, None, {}, None)
+            action_name = self.rules.get(part["intent"]["name"], "action_fallback")
+            events = await actions.ACTIONS[action_name].run(dispatcher, tracker, {})
+            for ev in events:
+                if ev.get("event") == "slot":
+                    slots[ev["name"]] = ev["value"]
         t_action = time.perf_counter()
         await self.storage.save_slots(session_id, owner, channel, slots)
         timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - start) * 1000}
         return Turn(parse, action_name, dispatcher.messages, slots, {k: round(v, 2) for k, v in timings.items()})
+
+    def requests(self, text: str, parse: dict[str, Any]) -> list[dict[str, Any]]:
+        """One parse per request in the message: split at 랑/하고/그리고/, when each side asks for different data."""
+        pieces = [p for p in CONJUNCTION_RE.split(text) if p.strip()]
+        if len(pieces) < 2 or len(pieces) > 3:
+            return [parse]
+        parts = [self.nlu.parse(p) for p in pieces]
+        intents = [p["intent"]["name"] for p in parts]
+        confident = all(p["intent"]["confidence"] >= MULTI_CONFIDENCE for p in parts)
+        if not confident or len(set(intents)) != len(intents) or not all(i in actions.FOLLOW_UP_INTENTS for i in intents):
+            return [parse]
+        return [{**p, "text": text if i == 0 else p["text"]} for i, p in enumerate(parts)]

@@ -17,13 +17,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from . import training_data
+from . import discourse, training_data
 from .entities import EntityExtractor
 from .korean import morphemes
 from .training_data import Example, TrainingData
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "embedded-2"
+ENGINE_VERSION = "embedded-3"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_THRESHOLD = 0.15
 
@@ -62,9 +62,10 @@ class EmbeddedNLU:
         probs = self.classifier.predict_proba([self.extractor.mask(text, cands)])[0]
         ranking = sorted(zip(self.classifier.classes_, probs, strict=True), key=lambda p: -p[1])
         name, confidence = ranking[0]
-        entities = self.extractor.resolve(text, name, cands)
+        entities = discourse.annotate(text, self.extractor.resolve(text, name, cands))
         if confidence < self.threshold:
             name = FALLBACK_INTENT
+        name = discourse.override(text, name, float(confidence), entities)
         return {
             "text": text,
             "intent": {"name": name, "confidence": round(float(confidence), 4)},

@@ -114,6 +114,28 @@ DECISION_RE = re.compile("|".join(DECISIONS))
 SCREEN_VALUES = {"main", "city_status", "admin_status", "public_opinion", "seoul_resume", "reading_room", "back"}
 
 
+FUZZY_TYPES = {"district", "place", "station", "project", "department", "park", "road"}
+WORD_RE = re.compile(r"[가-힣]{3,}")
+
+
+def jamo(s: str) -> str:
+    """Hangul syllables as their letters (conjoining jamo): 마표구 and 마포구 differ in one letter, not one syllable."""
+    return unicodedata.normalize("NFD", s)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (limit + 1) as soon as it must exceed `limit`."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
 def normalize(s: str) -> str:
     return unicodedata.normalize("NFC", s).lower().replace("·", "").replace("・", "")
 
@@ -150,6 +172,12 @@ class EntityExtractor:
                 add(surface, "screen", value)
         self.max_len = max(map(len, self.table))
         self.people = set(data.lookups.get("person", []))
+        # Names a speech recognizer or a typist gets one letter wrong ("마표구", "강남귀"), by syllable count.
+        self.fuzzy: dict[int, list[tuple[str, str, frozenset[tuple[str, str]]]]] = {}
+        for key, opts in self.table.items():
+            kept = frozenset(o for o in opts if o[0] in FUZZY_TYPES)
+            if kept and len(key) >= 3 and all("가" <= ch <= "힣" for ch in key):
+                self.fuzzy.setdefault(len(key), []).append((key, jamo(key), kept))
 
     # -- candidates -------------------------------------------------------
     def _gazetteer(self, text: str) -> list[Candidate]:
@@ -210,8 +238,33 @@ class EntityExtractor:
             return len(name) in (3, 4)
         return len(name) == 3 and name[0] in SURNAMES
 
+    def _near_misses(self, text: str, found: list[Candidate]) -> list[Candidate]:
+        """Words of three or more syllables one letter (jamo) away from a name, where nothing exact matched."""
+        out = []
+        covered = {i for c in found for i in range(c.start, c.end)}
+        for m in WORD_RE.finditer(text):
+            word = m.group(0)
+            for p in sorted(PARTICLES, key=len, reverse=True):  # "마표구는" -> "마표구"
+                if word.endswith(p) and len(word) - len(p) >= 3:
+                    word = word[: -len(p)]
+                    break
+            start, end = m.start(), m.start() + len(word)
+            if len(word) < 3 or covered & set(range(start, end)) or "".join(word.split()) in self.table:
+                continue
+            target = jamo(word)
+            best: tuple[int, frozenset[tuple[str, str]]] | None = None
+            for n in (len(word), len(word) - 1, len(word) + 1):
+                for _key, letters, opts in self.fuzzy.get(n, ()):
+                    if abs(len(letters) - len(target)) <= 1 and (d := edit_distance(letters, target, 1)) <= 1:
+                        if best is None or d < best[0]:
+                            best = (d, opts)
+            if best:
+                out.append(Candidate(start, end, tuple(sorted(best[1])), "fuzzy"))
+        return out
+
     def candidates(self, text: str) -> list[Candidate]:
-        return self._gazetteer(text) + self._patterns(text)
+        found = self._gazetteer(text) + self._patterns(text)
+        return found + self._near_misses(text, found)
 
     # -- resolution -------------------------------------------------------
     def resolve(self, text: str, intent: str | None, candidates: list[Candidate] | None = None) -> list[dict]:

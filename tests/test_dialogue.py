@@ -48,7 +48,7 @@ def test_reject_then_deny_cancels(client, mayor):
     r = say(client, "아니", session_id="r")
     assert r["text"] == "취소했습니다."
     r = say(client, "응", session_id="r")
-    assert "확인할 작업이 없습니다" in r["text"]
+    assert r["text"] == "네, 말씀하세요."  # nothing left to confirm: it just listens (nothing was decided)
     assert "결재 대기 5건" in say(client, "결재 대기 목록 보여줘", session_id="r")["text"]
 
 

@@ -138,6 +138,6 @@ def test_documents_and_conversation(client):
     check(client, "도와줘", "help", "강서구 재난 상황")
     check(client, "오늘 로또 번호 알려줘", "out_of_scope", "도와드릴 수 없습니다")
     check(client, "아니", "deny", "알겠습니다")
-    check(client, "응", "affirm", "확인할 작업이 없습니다")
+    check(client, "응", "affirm", "네, 말씀하세요")
     check(client, "강남구 미세먼지 어때?", "air_quality", session="f")
     check(client, "송파구는?", "inform", "송파구 미세먼지", session="f")

@@ -1,0 +1,93 @@
+"""What a sentence says about its own entities: corrections, scope and time.
+
+"아니 마포 말고 용산" names two districts but means one: an entity followed by 말고/아니고/빼고/대신 is
+what the speaker takes back. "서울 전체로는?" asks for the whole city: a `scope` entity tells the actions
+not to carry the earlier district over. "모레", "주말", "지난주", "작년" become a `time` entity, so an
+action answers from a forecast or history or says plainly that it has none, instead of today's value.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+NEGATION_RE = re.compile(r"\s*(?:[은는이가을를도]\s*)?(?:말고|아니고|아니라|빼고|대신|말구)")
+SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기준|평균)|서울\s?전역|(?<![가-힣])전역|25개\s?구\s?전체")
+# canonical time values, most specific first
+TIMES: list[tuple[str, str]] = [
+    ("day_after_tomorrow", r"모레|글피"),
+    ("tomorrow", r"내일"),
+    ("weekend", r"주말|토요일|일요일"),
+    ("next_week", r"다음\s?주|담주"),
+    ("yesterday", r"어제|그저께|그제"),
+    ("last_week", r"지난\s?주|저번\s?주"),
+    ("last_month", r"지난\s?달|저번\s?달"),
+    ("last_year", r"작년|지난\s?해|전년|1년\s?전|일\s?년\s?전"),
+    ("next_year", r"내년"),
+    ("later_today", r"이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간"),
+]
+TIME_RES = [(value, re.compile(pattern)) for value, pattern in TIMES]
+
+
+def negated(text: str, entity: dict[str, Any]) -> bool:
+    return bool(NEGATION_RE.match(text, entity["end"]))
+
+
+def time_entity(text: str) -> dict[str, Any] | None:
+    for value, rx in TIME_RES:
+        if m := rx.search(text):
+            return {"entity": "time", "value": value, "start": m.start(), "end": m.end(), "confidence_entity": 1.0, "extractor": "pattern"}
+    return None
+
+
+def scope_entity(text: str) -> dict[str, Any] | None:
+    if m := SCOPE_RE.search(text):
+        return {"entity": "scope", "value": "city", "start": m.start(), "end": m.end(), "confidence_entity": 1.0, "extractor": "pattern"}
+    return None
+
+
+def annotate(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entities the speaker means (corrections dropped), plus time and scope."""
+    kept = [e for e in entities if not negated(text, e)]
+    extra = [e for e in (time_entity(text), scope_entity(text)) if e]
+    return sorted(kept + extra, key=lambda e: e["start"])
+
+
+# What a city secretary cannot serve, and small talk: cues that override a weak intent guess to out_of_scope
+# (the action answers each kind: where to ask instead, or a short human reply).
+LIMIT_CUES: dict[str, re.Pattern[str]] = {
+    "bike": re.compile(r"따릉이|자전거|킥보드"),
+    "toilet": re.compile(r"화장실"),
+    "directions": re.compile(r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타"),
+    "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
+}
+SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
+    "tired": re.compile(r"힘들|힘드|힘듦|피곤|지치|지쳤|졸려|우울|스트레스"),
+    "sorry": re.compile(r"미안|죄송"),
+    "rude": re.compile(r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거"),
+    "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야"),
+}
+WEAK = 0.6  # below this, a cue decides
+
+
+def cue(text: str) -> tuple[str, str] | None:
+    """("limit", kind) or ("small_talk", kind) for the first cue the text has."""
+    for group, cues in (("limit", LIMIT_CUES), ("small_talk", SMALL_TALK_CUES)):
+        for kind, rx in cues.items():
+            if rx.search(text):
+                return group, kind
+    return None
+
+
+CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
+
+
+def override(text: str, intent: str, confidence: float, entities: list[dict[str, Any]]) -> str:
+    """The intent after cues: a limit or small talk wins over a weak (or conversational) guess; a bare
+    "주말은?" / "작년이랑 비교하면?" / "서울 전체로는?" (only a time or scope) is a follow-up."""
+    weak = confidence < WEAK or intent in CONVERSATIONAL
+    if cue(text) and weak:
+        return "out_of_scope"
+    if weak and entities and all(e["entity"] in ("time", "scope") for e in entities):
+        return "inform"
+    return intent
