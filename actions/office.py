@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk.events import SlotSet
@@ -98,6 +99,9 @@ class ActionApprovalDecide(CityAction):
     permission = "approve"
 
     async def answer(self, ctx: Context) -> Reply:
+        text = ctx.tracker.latest_message.get("text", "")
+        if UNDO_RE.search(text):
+            return await offer_undo(ctx)
         decision = ctx.mentioned("decision")
         number = ctx.mentioned("doc_number")
         pending_action = ctx.tracker.get_slot("pending_action") or {}
@@ -117,6 +121,14 @@ class ActionApprovalDecide(CityAction):
         if doc["status"] != "pending":
             done = "승인" if doc["status"] == "approved" else "반려"
             return Reply(f"「{doc['title']}」 문서는 이미 {done}되었습니다.", short=f"이미 {done}됨")
+        if decision is None and VIEW_RE.search(text):  # "2번 문서 내용 좀 보자": show it, decide later
+            return Reply(
+                f"{number}번 「{doc['title']}」: {doc['department']} {doc['drafter']} 기안, {when(doc['submitted_at'])} 상신"
+                + (", 긴급 문서입니다." if doc["urgent"] else ".")
+                + " 승인이나 반려를 말씀해 주세요.",
+                short=f"{number}번 {doc['title']}"[:40],
+                data={"type": "approval_detail", "document": doc},
+            )
         if decision is None:
             return Reply(f"「{doc['title']}」 문서를 승인할까요, 반려할까요?", short="승인/반려?")
         verb = "승인" if decision == "approve" else "반려"
@@ -208,14 +220,17 @@ def expired(pending: dict[str, Any]) -> bool:
 async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
     """Carry out the side effect the user just confirmed: once, as it was shown, within the confirmation window."""
     kind = pending.get("type")
-    if kind not in ("approval", "call"):
-        return Reply("확인할 작업이 없습니다. 무엇을 도와드릴까요?", short="확인할 작업 없음")
-    if not access.can(ctx.role, "approve" if kind == "approval" else "call"):
-        return Reply(access.refusal(ctx.role, "approve" if kind == "approval" else "call"), short="권한 없음")
+    if kind not in ("approval", "undo", "call"):
+        return Reply("네, 말씀하세요.", short="네")
+    permission = "call" if kind == "call" else "approve"
+    if not access.can(ctx.role, permission):
+        return Reply(access.refusal(ctx.role, permission), short="권한 없음")
     if expired(pending):
         return Reply("확인 시간이 지나 요청을 취소했습니다. 다시 말씀해 주세요.", short="시간 초과로 취소")
     if kind == "approval":
         return await decide(ctx, pending)
+    if kind == "undo":
+        return await undo(ctx, pending)
     if pending.get("call_id"):
         officer = pending["officer"]
         limit = getattr(deps.settings(), "call_max_participants", 6)
@@ -238,6 +253,43 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
         data={"type": "call", **call},
         directives=[{"type": "call.start", "call_id": call["id"], "officer": pending["officer"]}],
         events=[SlotSet("active_call", call["id"])],
+    )
+
+
+UNDO_RE = re.compile(r"되돌려|되돌리|되돌릴|철회|번복|무르|원래대로|취소해\s?줘|결재\s?취소|승인\s?취소|반려\s?취소")
+VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨")
+
+
+async def offer_undo(ctx: Context) -> Reply:
+    """"아까 결재한 거 되돌려": the user's last decision, back to pending after a confirmation, within the window."""
+    if not access.can(ctx.role, "approve"):
+        return Reply(access.refusal(ctx.role, "approve"), short="권한 없음")
+    window = deps.settings().undo_window_s
+    doc = await ctx.records.last_decision(ctx.actor, timedelta(seconds=window))
+    if doc is None:
+        return Reply(f"되돌릴 결재가 없습니다. 결재는 처리하고 {int(window // 60)}분 안에만 되돌릴 수 있습니다.", short="되돌릴 결재 없음")
+    verb = "승인" if doc["status"] == "approved" else "반려"
+    pending = {"type": "undo", "approval_id": doc["id"], "number": doc["number"], "status": doc["status"], "asked_at": now().isoformat()}
+    return Reply(
+        f"「{doc['title']}」 문서의 {verb}을 취소하고 결재 대기로 되돌릴까요?",
+        short=f"{verb} 취소할까요?",
+        data={"type": "approval_detail", "document": doc},
+        events=[SlotSet("pending_action", pending)],
+        keeps_pending=True,
+    )
+
+
+async def undo(ctx: Context, pending: dict[str, Any]) -> Reply:
+    window = timedelta(seconds=deps.settings().undo_window_s)
+    doc = await ctx.records.approval(pending["approval_id"])
+    if doc is None or doc["number"] != pending.get("number") or not await ctx.records.undo_decision(ctx.actor, doc["id"], pending["status"], window):
+        return Reply("되돌리지 못했습니다. 이미 바뀌었거나 되돌릴 수 있는 시간이 지났습니다.", short="되돌리기 실패")
+    return Reply(
+        f"「{doc['title']}」 문서를 결재 대기로 되돌렸습니다.",
+        short="되돌림 완료",
+        data={"type": "approval_detail", "document": await ctx.records.approval(doc["id"])},
+        directives=[{"type": "approval.undone", "approval_id": doc["id"]}],
+        events=[SlotSet("listed_approvals", None)],
     )
 
 

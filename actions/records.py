@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, event, func, select, update
@@ -295,6 +295,37 @@ class Records:
                 row = await s.get(ApprovalRow, approval_id)
                 s.add(actor.audit(f"approval.{decision}", row.number, {"approval_id": approval_id, "title": row.title}))
         return await self.approval(approval_id), decided
+
+    async def last_decision(self, actor: Actor, within: timedelta) -> dict[str, Any] | None:
+        """This user's most recent decision, if it was made within `within`."""
+        async with self.session() as s:
+            q = (
+                select(ApprovalRow)
+                .where(ApprovalRow.decided_by == actor.username, ApprovalRow.status != "pending", ApprovalRow.decided_at >= now() - within)
+                .order_by(ApprovalRow.decided_at.desc())
+                .limit(1)
+            )
+            row = (await s.scalars(q)).first()
+            return row.as_dict() if row else None
+
+    async def undo_decision(self, actor: Actor, approval_id: int, status: str, within: timedelta) -> bool:
+        """Put a decision back to pending (only the decider's, only as shown, only within the window); audited."""
+        async with self.session.begin() as s:
+            done = await s.execute(
+                update(ApprovalRow)
+                .where(
+                    ApprovalRow.id == approval_id,
+                    ApprovalRow.status == status,
+                    ApprovalRow.decided_by == actor.username,
+                    ApprovalRow.decided_at >= now() - within,
+                )
+                .values(status="pending", decided_at=None, decided_by=None)
+            )
+            if done.rowcount != 1:
+                return False
+            row = await s.get(ApprovalRow, approval_id)
+            s.add(actor.audit("approval.undo", row.number, {"approval_id": approval_id, "title": row.title, "was": status}))
+        return True
 
     # -- calls ------------------------------------------------------------------
     async def start_call(self, actor: Actor, officer: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ TYPE_INTENTS = {
 }
 DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백서|보고서|내용)|출처|어디(?:에|서)\s?나와")
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
+UNDO_RE = re.compile(r"되돌려|되돌리|되돌릴|철회|번복|무르|원래대로|취소")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼")
 
@@ -47,6 +48,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         kind = NOUN_TYPES[m.group(1)]
         if kind not in said and slots.get(kind):
             return {**parse, "intent": {**parse["intent"], "name": TYPE_INTENTS[kind]}, "entities": [*parse["entities"], entity(kind, slots[kind])]}
+    if UNDO_RE.search(text) and APPROVAL_WORDS_RE.search(text):  # "아까 결재한 거 되돌려"
+        return {**parse, "intent": {**parse["intent"], "name": "approval_decide"}}
     if DOCUMENT_CUE_RE.search(text) and "doc_number" not in said and intent not in ("approval_decide", "approval_list", "navigate"):
         return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
     # "그 문서 어디에 나와 있어?": the document the last answer quoted

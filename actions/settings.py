@@ -27,6 +27,7 @@ class CitySettings(DataSettings):
     openapi_timeout_s: float = 5.0
     realtime_ttl_s: float = 10.0
     confirm_ttl_s: float = 60.0  # a pending "…할까요?" expires after this
+    undo_window_s: float = 600.0  # "아까 결재한 거 되돌려": a decision can be taken back this long after it was made
     audit_retention_days: float = 90  # chat turns are kept this long; decisions, calls and user changes are kept
 
     @property

@@ -38,6 +38,7 @@ WALL_SCREENS = {
     "approvals": "approvals",
     "approval_confirm": "approval",
     "approval_decided": "approval",
+    "approval_detail": "approval",
     "pledges": "pledges",
     "pledge": "pledges",
     "finance": "finance",

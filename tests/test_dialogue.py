@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import add_user, bearer, read_db, say
 from fastapi.testclient import TestClient
 
@@ -155,3 +156,42 @@ def test_idle_sessions_forget_their_context(fresh_db, monkeypatch):
         say(c, "강남구 미세먼지 어때?", session_id="idle")
         r = say(c, "날씨는 어때?", session_id="idle")
         assert r["text"].startswith("서울 현재")  # no district carried over from an expired session
+
+
+# -- conversations as people hold them (issue 12): one session per case, (text, must contain) per turn ----------
+SESSIONS = {
+    "correction": [("마포구 미세먼지 어때", "마포구"), ("아니 마포 말고 용산", "용산구")],
+    "scope": [("강남구 미세먼지 어때", "강남구"), ("서울 전체 기준으로는?", "서울 평균")],
+    "new place wins": [("송파구 날씨 알려줘", "송파구"), ("홍대 쪽 인파는?", "홍대입구역")],
+    "no forecast": [("강서구 날씨 알려줘", "강서구"), ("그럼 모레는?", "모레 날씨 예보 자료는 제게 없습니다")],
+    "history": [("재정자립도 얼마야", "78.9%"), ("작년이랑 비교하면?", "전년 77.3%보다")],
+    "forecast": [("이따 저녁 홍대 붐벼?", "혼잡 예측")],
+    "ordinal in a list": [("핵심 사업 현황 알려줘", "1. 서울로 7017"), ("세 번째 거 자세히", "광화문광장 재구조화는")],
+    "that project": [("다시세운 프로젝트 어떻게 돼가", "다시세운"), ("그 사업 예산은?", "사업비")],
+    "several at once": [("날씨하고 미세먼지 알려줘", "최고"), ("인구랑 예산 같이 알려줘", "예산")],
+    "document cue": [("대기질 백서에서 S-DoT 측정 간격은?", "2분 간격"), ("그 문서 어디에 나와 있어?", "대기질 개선 백서")],
+    "limits": [("거기까지 어떻게 가요?", "120 다산콜센터"), ("따릉이 어디서 빌려요", "따릉이")],
+    "small talk": [("아 오늘 힘드네", "고생 많으십니다"), ("미안해요", "괜찮습니다"), ("왜 이렇게 느려 진짜", "불편을 드려 죄송합니다")],
+    "typo": [("마표구 날씨 알려줘", "마포구")],
+    "cctv closes": [("광화문 CCTV 보여줘", "CCTV"), ("영상 닫아", "CCTV 화면을 닫습니다")],
+    "document details": [("결재 대기 문서 보여줘", "결재 대기 5건"), ("2번 문서 내용 좀 보자", "승인이나 반려를 말씀해 주세요")],
+    "undo": [("결재 대기 문서 보여줘", "5건"), ("3번 승인해", "승인할까요?"), ("응", "승인했습니다"), ("아까 결재한 거 되돌려", "되돌릴까요?"), ("응", "결재 대기로 되돌렸습니다"), ("결재 대기 목록 보여줘", "5건")],
+}
+
+
+@pytest.mark.parametrize("case", SESSIONS)
+def test_conversation_kinds(client, mayor, case):
+    client.headers.update(mayor)
+    for text, expected in SESSIONS[case]:
+        r = say(client, text, session_id=f"k-{abs(hash(case))}")
+        assert expected in r["text"], (text, r["intent"], r["text"])
+    if case == "undo":
+        actions = [row["action"] for row in client.get("/v1/audit", params={"action": "approval"}).json()]
+        assert actions[:2] == ["approval.undo", "approval.approve"]  # both audited, newest first
+
+
+def test_the_watch_gets_one_short_line_for_every_kind_of_reply(client, mayor):
+    client.headers.update(mayor)
+    for text in ("강남구 미세먼지 어때", "대기질 백서에서 노후 경유차 지원 예산은?", "결재 대기 문서 보여줘", "핵심 사업 현황 알려줘", "오늘 브리핑해줘"):
+        r = say(client, text, channel="watch")
+        assert len(r["text"]) <= 40 and "\n" not in r["text"], r["text"]

@@ -264,7 +264,10 @@ function renderApproval(/** @type {any} */ p) {
   const data = p.data || {};
   const doc = data.document || {};
   const box = $("approval-detail");
-  const state = data.type === "approval_decided" ? (doc.status === "approved" ? "승인 완료" : "반려 완료") : `${data.decision === "reject" ? "반려" : "승인"} 확인 대기 — “응” 또는 “아니”로 답해 주세요`;
+  const state =
+    data.type === "approval_decided" ? (doc.status === "approved" ? "승인 완료" : "반려 완료")
+    : data.type === "approval_detail" ? ({ pending: "결재 대기 중", approved: "승인됨", rejected: "반려됨" })[/** @type {"pending" | "approved" | "rejected"} */ (doc.status)] || ""
+    : `${data.decision === "reject" ? "반려" : "승인"} 확인 대기 — “응” 또는 “아니”로 답해 주세요`;
   box.replaceChildren(
     el("h2", "", doc.title || "결재 문서"),
     el("p", "kv", `${doc.department || ""} · 기안 ${doc.drafter || ""} · ${when(doc.submitted_at)}${doc.urgent ? " · 긴급" : ""}`),
