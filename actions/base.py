@@ -85,6 +85,11 @@ class Context:
         return self.tracker.get_slot(name)
 
     @property
+    def english(self) -> bool:
+        """The message was in English (nlu/english.py): the reply is too."""
+        return self.tracker.latest_message.get("language") == "en"
+
+    @property
     def time(self) -> str | None:
         """When the question is about, if not now: tomorrow, weekend, last_week, last_year … (nlu/discourse.py)."""
         return self.mentioned("time")
@@ -153,7 +158,11 @@ class CityAction(Action, ABC):
             reply = Reply(access.refusal(ctx.role, self.permission), short="권한 없음")
         else:
             try:
-                if ctx.time and ctx.time not in self.times and self.intent in TOPICS:
+                if ctx.english:
+                    from . import english  # (imports this module)
+
+                    reply = await english.answer(self.intent, ctx)
+                elif ctx.time and ctx.time not in self.times and self.intent in TOPICS:
                     reply = no_data_for(ctx.time, self.intent)
                 else:
                     reply = await self.answer(ctx)

@@ -56,9 +56,11 @@ def annotate(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # What a city secretary cannot serve, and small talk: cues that override a weak intent guess to out_of_scope
 # (the action answers each kind: where to ask instead, or a short human reply).
 LIMIT_CUES: dict[str, re.Pattern[str]] = {
-    "bike": re.compile(r"따릉이|자전거|킥보드"),
-    "toilet": re.compile(r"화장실"),
-    "directions": re.compile(r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타"),
+    "bike": re.compile(r"따릉이|자전거|킥보드|\bbikes?\b|bicycle|scooter", re.I),
+    "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
+    "directions": re.compile(
+        r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to", re.I
+    ),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {

