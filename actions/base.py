@@ -174,6 +174,10 @@ class CityAction(Action, ABC):
             except DataUnavailable:
                 log.exception("data unavailable in %s", self.name())
                 reply = Reply("실시간 데이터를 지금 가져오지 못했습니다. 잠시 후 다시 물어봐 주세요.", short="데이터 연결 실패")
+        if reply.data and access.can(ctx.role, "screen") and not any(d["type"] in ("navigate", "cctv") for d in reply.directives):
+            if screen := WALL_SCREENS.get(reply.data.get("type", "")):  # the wall shows what the mayor asked about
+                show = {"type": "show", "screen": screen, "layer": MAP_LAYERS.get(reply.data["type"]), "data": reply.data}
+                reply.directives.append(show)
         dispatcher.utter_message(
             text=reply.text,
             json_message={"short": reply.short or reply.text, "data": reply.data, "directives": reply.directives, "sources": reply.sources},
@@ -254,3 +258,29 @@ def no_data_for(time: str, intent: str) -> Reply:
     else:
         text = f"{when_} {topic} 기록은 제게 없습니다. 지난 자료는 서울 열린데이터광장(data.seoul.go.kr)에서 찾아보실 수 있습니다."
     return Reply(text, short=f"{when_} {topic} 자료 없음")
+
+
+# The wall screen for each kind of reply data (assistant/web/static/js/wall.js draws them), and the map layer.
+WALL_SCREENS = {
+    "approvals": "approvals",
+    "approval_confirm": "approval",
+    "approval_decided": "approval",
+    "approval_detail": "approval",
+    "pledges": "pledges",
+    "pledge": "pledges",
+    "finance": "finance",
+    "living_population": "population",
+    "opinion": "public_opinion",
+    "ranking": "seoul_resume",
+    "intl": "seoul_resume",
+    "knowledge": "reading_room",
+    "project": "project",
+    "projects": "admin_status",
+    "indicators": "admin_status",
+    "indicator": "admin_status",
+    **dict.fromkeys(
+        ("disaster", "traffic", "air_quality", "weather", "water_quality", "price", "prices", "station", "subway_line", "subway_lines", "bus"),
+        "city_status",
+    ),
+}
+MAP_LAYERS = {"disaster": "disaster", "traffic": "traffic", "air_quality": "air", "living_population": "population"}

@@ -33,31 +33,6 @@ log = logging.getLogger(__name__)
 PRUNE_EVERY_S = 3600
 
 
-# The wall screen for each kind of reply data (see assistant/web/static/js/wall.js).
-WALL_SCREENS = {
-    "approvals": "approvals",
-    "approval_confirm": "approval",
-    "approval_decided": "approval",
-    "approval_detail": "approval",
-    "pledges": "pledges",
-    "pledge": "pledges",
-    "finance": "finance",
-    "living_population": "population",
-    "opinion": "public_opinion",
-    "ranking": "seoul_resume",
-    "intl": "seoul_resume",
-    "knowledge": "reading_room",
-    "project": "project",
-    "projects": "admin_status",
-    "indicators": "admin_status",
-    "indicator": "admin_status",
-    **dict.fromkeys(
-        ("disaster", "traffic", "air_quality", "weather", "water_quality", "price", "prices", "station", "subway_line", "subway_lines", "bus"),
-        "city_status",
-    ),
-}
-
-
 class Secretary:
     def __init__(self, settings: Settings, storage: Storage, nlu: NLUEngine, bus: EventBus):
         self.settings = settings
@@ -114,8 +89,6 @@ class Secretary:
         STAGE_SECONDS.labels("total").observe(time.perf_counter() - t0)
         TURNS.labels(channel, turn.parse["intent"]["name"]).inc()
         await self.deliver(reply["directives"], user, session_id)
-        if actions.can(user.role, "screen"):  # the wall shows what the mayor asked about, from whichever device
-            await self.show_on_wall(shape(turn.messages, "wall"), session_id)
         await self.storage.log_turn(
             session_id=session_id,
             user_id=user.user_id,
@@ -148,15 +121,6 @@ class Secretary:
                 await self.calls.ended_by_dialogue(d["call_ids"])
             if actions.can(user.role, "screen"):
                 await self.bus.publish(WALL, Event(type="directive", frame={"type": "directive", "directive": d, "session_id": session_id}))
-
-    async def show_on_wall(self, reply: dict[str, Any], session_id: str) -> None:
-        """A reply with screen data and no explicit move becomes a `show` directive: the wall opens its screen."""
-        data = reply.get("data") or {}
-        screen = WALL_SCREENS.get(data.get("type", ""))
-        if screen is None or any(d["type"] in ("navigate", "cctv") for d in reply["directives"]):
-            return
-        directive = {"type": "show", "screen": screen, "data": data, "text": reply["text"]}
-        await self.bus.publish(WALL, Event(type="directive", frame={"type": "directive", "directive": directive, "session_id": session_id}))
 
     async def signed_out(self, user: Principal | None = None, user_id: int | None = None) -> None:
         """Sockets of an ended sign-in (or of every sign-in of a user) close at once."""

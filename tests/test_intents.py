@@ -122,8 +122,9 @@ def test_mayors_office(client, sample):
     check(client, "첫 번째 문서 승인해", "approval_decide", first["title"], "승인할까요?")
     check(client, "재난안전과장 연결해줘", "call_officer", "재난안전과", "영상통화를 걸까요?", session="call")
     check(client, "응", "affirm", "연결합니다", session="call")
-    r = check(client, "전화 끊어", "end_call", "통화를 종료했습니다", session="call")
-    assert r["directives"][0]["type"] == "call.end"
+    # Nobody is signed in as that officer here: the call ends at once as unanswerable (the mayor is told),
+    # so there is nothing left to hang up. tests/test_calls.py covers calls that are answered.
+    check(client, "전화 끊어", "end_call", "진행 중인 통화가 없습니다", session="call")
     d = sample["districts"]["districts"]
     fires = sum(v["disaster"]["fire"] for v in d.values())
     check(client, "오늘 브리핑해줘", "daily_briefing", f"화재 {fires}건", "결재 대기 5건", "긴급 2건")

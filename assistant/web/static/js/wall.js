@@ -290,7 +290,8 @@ function follow(d) {
       else show(d.screen, d);
       break;
     case "show":
-      show(d.screen, { data: d.data, target: d.screen === "project" && d.data ? { name: d.data.name } : undefined });
+      if (d.layer) layer = d.layer;
+      show(d.screen, { data: d.data, layer: d.layer, target: d.screen === "project" && d.data ? { name: d.data.name } : undefined });
       break;
     case "cctv":
       show("cctv", d);
