@@ -4,6 +4,10 @@ Each chunk carries the sha256 of its file; a manifest collection names the curre
 every file. Search ignores chunks whose sha is not current, so an ingest cut off half-way is
 never visible and simply runs again. Chroma's default embedding function is never used:
 embeddings are computed here and passed in.
+
+Every write also changes one stamp row in the manifest. Each search reads that row alone (about
+half a millisecond) and reloads the manifest only when it changed, so a document ingested by
+another process (`secretary ingest` while the server runs, another replica) is searchable at once.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +31,7 @@ from .loaders import SUPPORTED, LoadError, load
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)
 MODES = ("hybrid", "dense", "lexical")
-MANIFEST_TTL_S = 2.0  # another replica's ingest shows up in searches here within this time
+VERSION_ID = "~version"  # the manifest row whose stamp changes with every write (doc ids are hex: no clash)
 
 
 @dataclass
@@ -83,15 +88,34 @@ class KnowledgeStore:
         self.manifest = client.get_or_create_collection(f"manifest-{slug}", embedding_function=None)
         self.embeddings = embeddings
         self._lexical: tuple[frozenset, LexicalIndex] | None = None
-        self._manifest: tuple[float, dict[str, dict[str, Any]]] | None = None
+        self._manifest: tuple[str | None, dict[str, dict[str, Any]]] | None = None  # (stamp, doc_id -> entry)
+        self._written: str | None = None  # the stamp of this process's last write
+
+    def _stamp(self) -> str | None:
+        got = self.manifest.get(ids=[VERSION_ID], include=["metadatas"])["metadatas"]
+        return got[0]["stamp"] if got else None
 
     # -- ingest -------------------------------------------------------------------
-    def current(self, max_age: float = 0.0) -> dict[str, dict[str, Any]]:
-        """doc_id -> manifest entry. Searches accept an answer up to MANIFEST_TTL_S old (writes here refresh it)."""
-        if self._manifest is None or time.monotonic() - self._manifest[0] > max_age:
+    def current(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> manifest entry, as of now: a one-row stamp read, the whole manifest only when it changed."""
+        stamp = self._stamp()
+        if self._manifest is None or self._manifest[0] != stamp:
+            if stamp is not None and stamp != self._written:
+                self._catch_up()
             got = self.manifest.get(include=["metadatas"])
-            self._manifest = (time.monotonic(), dict(zip(got["ids"], got["metadatas"], strict=True)))
+            entries = {i: m for i, m in zip(got["ids"], got["metadatas"], strict=True) if i != VERSION_ID}
+            self._manifest = (stamp, entries)
         return self._manifest[1]
+
+    def _catch_up(self) -> None:
+        """Let this process's vector index see chunks another process wrote.
+
+        A local (PersistentClient) Chroma keeps its HNSW index in memory and applies the write log only when
+        this process writes: a document from `secretary ingest` was found by BM25 but never by the vector
+        query until a restart. Deleting an id that does not exist is a write of nothing that applies the log
+        (about 40 ms, only after another process's write); against a Chroma server it is a harmless no-op.
+        """
+        self.chunks.delete(ids=[VERSION_ID])
 
     def prepare(self, path: Path, public: bool) -> IngestResult | Prepared:
         """Read, chunk and embed one file; an IngestResult when there is nothing to write."""
@@ -143,13 +167,14 @@ class KnowledgeStore:
         for start in range(0, len(rows), 1000):  # Chroma's batches are bounded
             ids, vectors, texts, metas = map(list, zip(*rows[start : start + 1000], strict=True))
             self.chunks.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)
-        self.manifest.upsert(
-            ids=[p.doc_id for p in batch],
-            embeddings=[[1.0]] * len(batch),
-            documents=[p.title for p in batch],
-            metadatas=[p.manifest for p in batch],
+        stamp = uuid.uuid4().hex
+        self.manifest.upsert(  # the new versions and the stamp in one call: searches elsewhere see both or neither
+            ids=[p.doc_id for p in batch] + [VERSION_ID],
+            embeddings=[[1.0]] * (len(batch) + 1),
+            documents=[p.title for p in batch] + [""],
+            metadatas=[p.manifest for p in batch] + [{"stamp": stamp, "at": time.time()}],
         )
-        self._manifest = None
+        self._written, self._manifest = stamp, None
         for p in batch:
             self.chunks.delete(where={"$and": [{"doc_id": p.doc_id}, {"sha": {"$ne": p.sha}}]})
 
@@ -207,14 +232,14 @@ class KnowledgeStore:
         """The current documents, newest first."""
         rows = [
             {"id": d, "title": m["title"], "source": Path(m["path"]).name, "public": m["public"], "chunks": m["chunks"], "ingested_at": m["ingested_at"]}
-            for d, m in self.current(max_age=MANIFEST_TTL_S).items()
+            for d, m in self.current().items()
             if m["public"] or not public_only
         ]
         return sorted(rows, key=lambda r: -r["ingested_at"])
 
     def document(self, doc_id: str, public_only: bool = False) -> dict[str, Any] | None:
         """One current document's passages in order; None when there is none (or it is not public and must be)."""
-        m = self.current(max_age=MANIFEST_TTL_S).get(doc_id)
+        m = self.current().get(doc_id)
         if m is None or (public_only and not m["public"]):
             return None
         got = self.chunks.get(where={"$and": [{"doc_id": doc_id}, {"sha": m["sha"]}]}, include=["documents", "metadatas"])
@@ -232,7 +257,7 @@ class KnowledgeStore:
         return list(zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True))
 
     def search(self, query: str, k: int = 5, public_only: bool = False, mode: str = "hybrid") -> list[dict[str, Any]]:
-        current = self.current(max_age=MANIFEST_TTL_S)
+        current = self.current()
         if not current:
             return []
         live = {d for d, m in current.items() if not public_only or m["public"]}
