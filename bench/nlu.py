@@ -48,11 +48,34 @@ def main() -> None:
     print(f"embedded NLU, {len(texts)} held-out texts, {N_INPROC} parses, 1 process")
     row("parse in-process (baseline)", ms)
     base = statistics.median(ms)
+    # What the conversation features cost inside a parse: the discourse pass (corrections, scope, time) and the
+    # jamo near-miss search, measured on the same texts; and an English parse (language ID + multilingual encoder).
+    from nlu import discourse
+
+    for name, fn in (
+        ("  of which: discourse pass", lambda t: discourse.annotate(t, [])),
+        ("  of which: jamo near-miss search", lambda t: engine.extractor._near_misses(t, [])),
+    ):
+        part = []
+        for i in range(N_INPROC):
+            t0 = time.perf_counter()
+            fn(texts[i % len(texts)])
+            part.append((time.perf_counter() - t0) * 1000)
+        row(name, part, base)
+    english = ["Is subway line 2 running normally?", "How is the air in Gangnam today?", "Is Hongdae crowded right now?", "Where is the nearest toilet?"]
+    engine.parse(english[0])  # loads the encoder
+    en = []
+    for i in range(100):
+        t0 = time.perf_counter()
+        engine.parse(english[i % len(english)])
+        en.append((time.perf_counter() - t0) * 1000)
+    row("English parse (langdetect + USE + LR)", en, base)
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, SECRETARY_DATABASE_URL=f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db")
+    env["SECRETARY_RATE_LIMITS"] = "false"  # one address at full speed: the limits would answer 429
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "secretary"), "serve", "--port", str(port)],
         env=env,
