@@ -324,6 +324,11 @@ const chat = new Chat("wall", {
   },
   onFrame: (f) => {
     if (f.type === "directive") follow(f.directive);
+    if (typeof f.type === "string" && f.type.startsWith("call.") && f.message) {
+      caption.textContent = f.message; // declined, unanswered, offline, ended: the mayor is told at once
+      chat.say(f.message, "info");
+      if (["call.offline", "call.missed", "call.declined", "call.ended"].includes(f.type) && current.screen === "call") back();
+    }
     if (f.type === "transcript.partial" || f.type === "transcript.final") caption.textContent = `“${f.text}”`;
   },
 });
