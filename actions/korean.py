@@ -4,36 +4,88 @@ from __future__ import annotations
 
 from datetime import datetime
 
-# Final consonant index of the reading of each digit (0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔).
-_DIGIT_BATCHIM = {"0": 21, "1": 8, "3": 16, "6": 1, "7": 8, "8": 8}
-_RIEUL = 8
+# Final consonant (jongseong) indexes that matter for particles.
+_NONE, _RIEUL = 0, 8
+# Sino-Korean reading of each digit: 영 일 이 삼 사 오 육 칠 팔 구.
+_DIGIT_WORDS = "영일이삼사오육칠팔구"
+# A round number ends in the place word: 10 십, 100 백, 1000 천, 10^4..10^7 만, 10^8..10^11 억, 10^12.. 조.
+_PLACE_WORDS = ["십", "백", "천", "만", "만", "만", "만", "억", "억", "억", "억", "조", "조", "조", "조"]
+# Units as they are read aloud (longest first): "45%로" reads 퍼센트로, "30km를" 킬로미터를.
+_UNIT_WORDS = [
+    ("㎍/㎥", "미터"), ("μg/m³", "미터"), ("mg/L", "리터"), ("km/h", "미터"), ("m/s", "미터"), ("%p", "포인트"),
+    ("%", "퍼센트"), ("℃", "도"), ("°C", "도"), ("°", "도"), ("㎡", "미터"), ("m²", "미터"), ("㎢", "미터"),
+    ("NTU", "유"), ("ppm", "엠"), ("kWh", "시"), ("MW", "트"), ("km", "미터"), ("㎞", "미터"), ("kg", "그램"),
+    ("mm", "미터"), ("cm", "미터"), ("MB", "트"), ("GB", "트"), ("m", "미터"), ("g", "그램"), ("L", "리터"),
+]  # fmt: skip
+# Latin letters spelled out (acronyms such as DDP, CCTV, pH): only L 엘, M 엠, N 엔, R 알 end in a consonant.
+_LETTER_FINAL = {"l": _RIEUL, "m": 16, "n": 4, "r": _RIEUL}
 _PAIRS = {
     "은": ("은", "는"),
     "이": ("이", "가"),
     "을": ("을", "를"),
     "과": ("과", "와"),
     "으로": ("으로", "로"),
+    "으로서": ("으로서", "로서"),
     "이에요": ("이에요", "예요"),
+    "이랑": ("이랑", "랑"),
+    "이나": ("이나", "나"),
+    "이라고": ("이라고", "라고"),
+    "아": ("아", "야"),
 }
 
 
+def _hangul_final(ch: str) -> int:
+    return (ord(ch) - 0xAC00) % 28
+
+
+def number_reading_end(number: str) -> str:
+    """The last syllable of a number read Sino-Korean: '7.3' -> '삼', '10' -> '십', '7017' -> '칠', '1000' -> '천'."""
+    number = number.replace(",", "")
+    whole, _, frac = number.partition(".")
+    if frac:
+        return _DIGIT_WORDS[int(frac[-1])]
+    stripped = whole.lstrip("0")
+    if not stripped:
+        return "영"
+    zeros = len(stripped) - len(stripped.rstrip("0"))
+    if zeros == 0:
+        return _DIGIT_WORDS[int(stripped[-1])]
+    return _PLACE_WORDS[min(zeros, len(_PLACE_WORDS)) - 1]
+
+
 def _batchim(word: str) -> int:
-    for ch in reversed(word.strip()):
+    """The final consonant of how the word ends when read aloud (numbers, units and letters included)."""
+    word = word.strip()
+    # A particle follows the word before a closing parenthesis: "서울로 7017(서울역 고가)" -> 7017.
+    while word.endswith(")") and "(" in word:
+        word = word[: word.rindex("(")].rstrip()
+    for unit, spoken in _UNIT_WORDS:
+        if word.endswith(unit) and (len(word) == len(unit) or not word[-len(unit) - 1].isalpha() or unit[0] in "%℃°㎍㎡㎢μ"):
+            return _hangul_final(spoken[-1])
+    for i in range(len(word) - 1, -1, -1):
+        ch = word[i]
         if "가" <= ch <= "힣":
-            return (ord(ch) - 0xAC00) % 28
+            return _hangul_final(ch)
         if ch.isdigit():
-            return _DIGIT_BATCHIM.get(ch, 0)
-        if ch.isalpha():
-            return 0
-    return 0
+            j = i
+            while j > 0 and (word[j - 1].isdigit() or word[j - 1] in ",."):
+                j -= 1
+            return _hangul_final(number_reading_end(word[j : i + 1].strip(",.")))
+        if ch.isascii() and ch.isalpha():
+            return _LETTER_FINAL.get(ch.lower(), _NONE)
+    return _NONE
 
 
 def josa(word: str, particle: str) -> str:
-    """josa('서울역', '은') -> '서울역은'; josa('서울로 7017', '으로') -> '서울로 7017로'."""
+    """The particle as the word is read: josa('서울역', '은') -> '서울역은'; josa('pH 7.3', '으로') -> 'pH 7.3으로'.
+
+    Numbers count as read Sino-Korean (10 십 -> 10으로, 2 이 -> 2로), units as read aloud (45% 퍼센트 -> 45%로);
+    a final ㄹ takes 로, not 으로 (7 칠 -> 7로, 서울 -> 서울로).
+    """
     with_final, without = _PAIRS[particle]
     b = _batchim(word)
-    if particle == "으로":
-        return word + (without if b in (0, _RIEUL) else with_final)
+    if particle.startswith("으로"):
+        return word + (without if b in (_NONE, _RIEUL) else with_final)
     return word + (with_final if b else without)
 
 
