@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Debian packages. At run time: espeak-ng (Korean speech), ffmpeg's libraries come with PyAV.
 # For the tests besides: a PostgreSQL server and the chromium browser (pages).
 RUN_APT := espeak-ng fonts-nanum
-TEST_APT := postgresql chromium
+TEST_APT := postgresql chromium coturn
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 RASA_VENV := .rasa-venv
@@ -42,7 +42,7 @@ run-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(RUN_APT) >/dev/null; }
 
 test-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb /usr/bin/chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	@ls /usr/lib/postgresql/*/bin/initdb /usr/bin/chromium /usr/bin/turnserver >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(TEST_APT) >/dev/null; }
 
 $(STAMP): pyproject.toml

@@ -9,16 +9,10 @@ connected device is reported to the caller at once (call.offline).
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 import logging
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 import knowledge
 import voice
@@ -50,6 +44,7 @@ class Calls:
         self.timers: dict[tuple[str, int], asyncio.Task] = {}
         self.finishing: dict[str, asyncio.Task] = {}
         self.lock = asyncio.Lock()
+        self.asr: webrtc.CaptionASR | None = None
         webrtc.prune_recordings(settings)
 
     # -- events -----------------------------------------------------------------
@@ -159,16 +154,12 @@ class Calls:
 
         return emit
 
-    def transcriber(self):
-        """Captions with the configured Whisper, or none when no ASR model is installed (or captions are off)."""
+    def transcriber(self) -> webrtc.CaptionASR | None:
+        """Captions with the configured Whisper (one worker process for all calls), or none without an ASR model."""
         s = self.settings
-        if not s.call_captions or not voice.asr.present(s.asr_backend, s.asr_model):
-            return None
-
-        async def transcribe(audio: np.ndarray) -> str:
-            return await voice.transcribe(audio, s)
-
-        return transcribe
+        if self.asr is None and s.call_captions and voice.asr.present(s.asr_backend, s.asr_model):
+            self.asr = webrtc.CaptionASR(s.asr_backend, s.asr_model)
+        return self.asr
 
     # -- leaving and ending ------------------------------------------------------------
     async def leave(self, call_id: str, user: Principal, client: str) -> None:
@@ -261,12 +252,9 @@ class Calls:
         """STUN/TURN for this user's browser; with coturn's auth secret, credentials that expire (TURN REST API)."""
         s = self.settings
         servers: list[dict[str, Any]] = [{"urls": s.stun_urls}] if s.stun_urls else []
-        if s.turn_urls and s.turn_secret:
-            username = f"{int(time.time()) + s.turn_ttl_s}:{user.user_id}"
-            credential = base64.b64encode(hmac.new(s.turn_secret.encode(), username.encode(), hashlib.sha1).digest()).decode()
+        if s.turn_urls:
+            username, credential = s.turn_credentials(str(user.user_id))
             servers.append({"urls": s.turn_urls, "username": username, "credential": credential})
-        elif s.turn_urls:
-            servers.append({"urls": s.turn_urls, "username": s.turn_username, "credential": s.turn_password})
         return {
             "ice_servers": servers,
             "ice_transport_policy": "relay" if s.ice_relay_only else "all",
@@ -285,3 +273,5 @@ class Calls:
         self.rooms.clear()
         if self.finishing:
             await asyncio.wait(set(self.finishing.values()), timeout=30)
+        if self.asr is not None:
+            self.asr.close()

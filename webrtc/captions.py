@@ -2,7 +2,8 @@
 
 Cutting is two-stage to keep the CPU for media: a cheap loudness gate finds where someone spoke and stopped
 (0.7 s of quiet), then Silero VAD trims that stretch to its speech (and drops coughs and clicks) once per
-utterance, not every few hundred milliseconds. Recognition runs in the voice package's ASR pool.
+utterance, not every few hundred milliseconds. VAD and recognition run in a process of their own
+(asr_worker.py), away from the media loop.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-from voice import detect_speech
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +40,11 @@ class Captioner:
         speaker_id: int,
         speaker: str,
         offset_s: float,
-        transcribe: Callable[[np.ndarray], Awaitable[str]],
+        recognize: Callable[[np.ndarray], Awaitable[tuple[float, float, str] | None]],
         publish: Callable[[Caption], Awaitable[None]],
     ) -> None:
         self.speaker_id, self.speaker, self.offset_s = speaker_id, speaker, offset_s
-        self.transcribe, self.publish = transcribe, publish
+        self.recognize, self.publish = recognize, publish
         self.buf: list[np.ndarray] = []  # 16 kHz float blocks since the utterance (or quiet) began
         self.pending = np.zeros(0, np.float32)
         self.heard = 0  # samples received in total (16 kHz)
@@ -91,15 +90,10 @@ class Captioner:
 
     async def caption(self, audio: np.ndarray, start: int) -> None:
         try:
-            spans = await detect_speech(audio)
-            if not spans:
-                return
-            speech = np.concatenate([audio[max(0, s - 3200) : e + 3200] for s, e in spans])
-            text = (await self.transcribe(speech)).strip()
-            if text:
-                t0 = self.offset_s + (start + spans[0][0]) / RATE
-                t1 = self.offset_s + (start + spans[-1][1]) / RATE
-                await self.publish(Caption(self.speaker_id, self.speaker, round(t0, 2), round(t1, 2), text))
+            heard = await self.recognize(audio)
+            if heard and heard[2]:
+                t0, t1 = (self.offset_s + start / RATE + t for t in heard[:2])
+                await self.publish(Caption(self.speaker_id, self.speaker, round(t0, 2), round(t1, 2), heard[2]))
         except Exception:  # a caption is best effort: the call goes on
             log.exception("caption for %s failed", self.speaker)
 

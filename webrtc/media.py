@@ -31,14 +31,17 @@ PTIME = 0.02
 SAMPLES = int(RATE * PTIME)  # 960 samples per 20 ms frame
 VIDEO_CLOCK = 90_000
 MAX_QUEUED = 25  # 0.5 s: a consumer further behind loses its oldest audio instead of drifting
+PRIME = 3  # a source starts (and restarts after running dry) with 60 ms queued: absorbs network and decoder jitter
+CATCH_UP = 12  # more than 240 ms queued: skip back to PRIME so latency does not creep up
 
 
 class AudioSink:
-    """A bounded queue of 20 ms mono int16 blocks from one source."""
+    """A small jitter buffer of 20 ms mono int16 blocks from one source."""
 
     def __init__(self) -> None:
         self.blocks: deque[np.ndarray] = deque(maxlen=MAX_QUEUED)
         self.pending = np.zeros(0, np.int16)
+        self.primed = False
 
     def push(self, samples: np.ndarray) -> None:
         data = np.concatenate([self.pending, samples]) if self.pending.size else samples
@@ -48,7 +51,17 @@ class AudioSink:
         self.pending = data[n * SAMPLES :]
 
     def pop(self) -> np.ndarray | None:
-        return self.blocks.popleft() if self.blocks else None
+        if not self.primed:
+            if len(self.blocks) < PRIME:
+                return None
+            self.primed = True
+        if len(self.blocks) > CATCH_UP:
+            for _ in range(len(self.blocks) - PRIME):
+                self.blocks.popleft()
+        if not self.blocks:
+            self.primed = False
+            return None
+        return self.blocks.popleft()
 
 
 class AudioPump:

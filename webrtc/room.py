@@ -29,7 +29,7 @@ from .settings import CallSettings
 log = logging.getLogger(__name__)
 
 Emit = Callable[[str, dict[str, Any]], Awaitable[None]]
-Transcribe = Callable[[np.ndarray], Awaitable[str]]
+Recognize = Callable[[np.ndarray], Awaitable[tuple[float, float, str] | None]]
 SPEAKING_RMS = 600.0  # int16 RMS (about -35 dBFS) counts as speaking for the active-speaker view
 MAX_SDP = 32 * 1024
 
@@ -55,10 +55,11 @@ class Member:
 
 
 def ice_configuration(settings: CallSettings) -> RTCConfiguration:
-    """The server's own ICE configuration (static TURN credentials when TURN is configured)."""
+    """The server's own ICE configuration: STUN, and TURN with its own credentials when configured."""
     servers = [RTCIceServer(urls=u) for u in settings.stun_urls]
-    if settings.turn_urls and settings.turn_username:
-        servers.append(RTCIceServer(urls=settings.turn_urls, username=settings.turn_username, credential=settings.turn_password))
+    username, credential = settings.turn_credentials("call-server")
+    if settings.turn_urls and username:
+        servers.append(RTCIceServer(urls=settings.turn_urls, username=username, credential=credential))
     policy = RTCIceTransportPolicy.RELAY if settings.ice_relay_only else RTCIceTransportPolicy.ALL
     return RTCConfiguration(iceServers=servers or None, iceTransportPolicy=policy)
 
@@ -69,7 +70,7 @@ def check_offer(sdp: str) -> None:
 
 
 class Room:
-    def __init__(self, call_id: str, settings: CallSettings, emit: Emit, transcribe: Transcribe | None) -> None:
+    def __init__(self, call_id: str, settings: CallSettings, emit: Emit, transcribe: Recognize | None) -> None:
         self.call_id, self.settings, self.emit, self.transcribe = call_id, settings, emit, transcribe
         self.clock0 = time.monotonic()
         self.started = datetime.now(UTC)

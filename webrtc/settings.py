@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import time
 from pathlib import Path
 
 from nlu.settings import DataSettings
@@ -33,3 +37,12 @@ class CallSettings(DataSettings):
     @property
     def recordings_dir(self) -> Path:
         return self.call_recording_dir or self.data_dir / "recordings"
+
+    def turn_credentials(self, who: str) -> tuple[str | None, str | None]:
+        """(username, credential) for TURN: with coturn's --use-auth-secret a pair that expires after turn_ttl_s
+        (the TURN REST API scheme: username "expiry:who", credential base64(HMAC-SHA1(secret, username))); else the static pair."""
+        if self.turn_secret:
+            username = f"{int(time.time()) + self.turn_ttl_s}:{who}"
+            digest = hmac.new(self.turn_secret.encode(), username.encode(), hashlib.sha1).digest()
+            return username, base64.b64encode(digest).decode()
+        return self.turn_username, self.turn_password
