@@ -378,3 +378,42 @@ def test_a_lone_public_passage_is_found_behind_many_internal_ones(tmp_path):
     assert store.chunks.count() > 3 * 20  # more internal chunks than the unfiltered dense pool holds
     hits = store.search("수도 요금 검토 조정안 인상", 1, public_only=True, mode="dense")
     assert [h["source"] for h in hits] == ["public.md"]
+
+
+def test_a_document_ingested_by_another_process_is_found_at_once(tmp_path):
+    """`secretary ingest` while `secretary serve` runs: the server's next search finds it, dense and hybrid alike.
+    (A local Chroma's vector index used to see it only after a restart; the manifest only after a 2 s cache.)"""
+    from procs import cli, free_port, serve, stop
+
+    env = dict(os.environ, SECRETARY_DATA_DIR=str(tmp_path / "data"), SECRETARY_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
+    env["SECRETARY_RATE_LIMITS"] = "false"
+    shared = Path(os.environ["SECRETARY_DATA_DIR"]) / "models"  # the session's trained NLU model: no training here
+    shared.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "models").symlink_to(shared)
+    port = free_port()
+    proc = serve(env, port, tmp_path / "server.log")
+    base = f"http://127.0.0.1:{port}"
+    question = "올겨울 제설차는 몇 대 배치하나요"
+
+    def top(mode: str) -> list[str]:
+        import httpx
+
+        r = httpx.post(f"{base}/v1/knowledge/search", json={"query": question, "k": 3, "mode": mode}, timeout=60)
+        assert r.status_code == 200, r.text
+        return [h["text"] for h in r.json()]
+
+    try:
+        assert not any("제설차" in t for t in top("dense"))  # the sample corpus is in; nothing about snow yet
+        plan = tmp_path / "snow.md"
+        plan.write_text("---\ntitle: 겨울철 제설 대책\n---\n# 겨울철 제설 대책\n\n## 장비\n\n올겨울 제설차 1,240대를 자치구에 배치합니다.\n", encoding="utf-8")
+        assert "추가" in cli(env, "ingest", str(plan), "--public").stdout
+        for mode in ("dense", "hybrid", "lexical"):  # no waiting: the very next search
+            assert "1,240대" in top(mode)[0], mode
+        plan.write_text(plan.read_text(encoding="utf-8").replace("1,240대", "1,310대"), encoding="utf-8")
+        assert "갱신" in cli(env, "ingest", str(plan), "--public").stdout  # same number of documents: the stamp, not a count
+        for mode in ("dense", "hybrid"):
+            texts = top(mode)
+            assert "1,310대" in texts[0] and not any("1,240대" in t for t in texts), mode
+    finally:
+        stop(proc)
