@@ -37,10 +37,11 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float) -> None:
 
 
 def serve(env: dict[str, str], port: int, log: Path | None = None) -> subprocess.Popen:
-    """`secretary serve` on loopback, up and answering /health (up to a minute for a first start)."""
+    """`secretary serve` on loopback, up and answering /health (a first start trains the NLU: tens of seconds on a
+    busy 2-core machine, hence the generous wait; tests that can share the session's model use the `engine` fixture)."""
     out = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - the process owns it
     proc = subprocess.Popen([str(BIN / "secretary"), "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
-    wait_for(f"http://127.0.0.1:{port}/health", proc, 60)
+    wait_for(f"http://127.0.0.1:{port}/health", proc, 240)
     return proc
 
 

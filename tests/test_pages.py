@@ -29,7 +29,7 @@ WALL_VIEW = {"width": 1920, "height": 1080}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("pages")
     models = Path(os.environ["SECRETARY_DATA_DIR"]) / "models"
     models.mkdir(parents=True, exist_ok=True)

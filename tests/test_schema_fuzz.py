@@ -47,7 +47,7 @@ bounded = settings(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
+def server(tmp_path_factory: pytest.TempPathFactory, engine):
     """`secretary serve` on its own database and data folder, sharing the session's trained NLU model through a link.
 
     Not the session's data folder itself: the admin run uploads fuzzed documents, which must stay out of the

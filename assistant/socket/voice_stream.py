@@ -33,6 +33,7 @@ class VoiceStream:
         self.heard = False
         self.partial_at = 0.0
         self.speaking: asyncio.Task | None = None
+        self.partial: asyncio.Task | None = None
 
     async def start(self, fmt: str) -> None:
         await self.barge_in()
@@ -61,14 +62,19 @@ class VoiceStream:
         if spans and (len(audio) - spans[-1][1]) / SAMPLE_RATE >= END_SILENCE_S:
             await self.sock.send({"type": "vad", "state": "end"})  # the client may stop sending
             await self.end()
-        elif spans and not voice.asr_busy():
-            try:
-                text = await voice.transcribe(audio, self.settings)
-            except voice.ASRUnavailable as exc:
-                await self.fail(exc)
-                return
-            if text:
-                await self.sock.send({"type": "transcript.partial", "text": text})
+        elif spans and not voice.asr_busy() and (self.partial is None or self.partial.done()):
+            # In the background: awaiting it here would stop this socket's reads for the whole transcription,
+            # and a client whose frames (and keepalive pongs) go unread for 20 s is dropped by the server.
+            self.partial = asyncio.create_task(self._partial(audio, self.decoder))
+
+    async def _partial(self, audio, decoder: StreamDecoder) -> None:
+        try:
+            text = await voice.transcribe(audio, self.settings)
+        except voice.ASRUnavailable as exc:
+            await self.fail(exc)
+            return
+        if text and self.decoder is decoder:  # still the same utterance
+            await self.sock.send({"type": "transcript.partial", "text": text})
 
     async def end(self) -> None:
         decoder, self.decoder, self.ended = self.decoder, None, True
@@ -123,6 +129,8 @@ class VoiceStream:
             self.decoder = None
 
     def close(self) -> None:
+        if self.partial:
+            self.partial.cancel()
         self.close_decoder()
         if self.speaking:
             self.speaking.cancel()
