@@ -242,7 +242,7 @@ def test_the_microphone_streams_a_voice_turn_and_the_reply_plays(server, context
     try:
         expect(final).to_have_count(1, timeout=60_000)
     except AssertionError:
-        raise AssertionError(f"no final transcript; frames: {frames}") from None
+        raise AssertionError(f"no final transcript; the server's first frames: {frames[:8]} ({len(frames)} in all)") from None
     assert final.inner_text().strip()  # whatever the random model heard: not checked for meaning
     expect(page.locator("#mic")).to_have_attribute("aria-pressed", "false")  # the server ended the turn
     expect(page.locator('[role="log"] .msg.bot')).to_have_count(1, timeout=30_000)

@@ -99,6 +99,7 @@ def test_a_stream_closed_half_way_stops_its_thread(speech):  # noqa: F811
             await asyncio.sleep(0.01)
         d.close()
         await asyncio.to_thread(d.done.wait, 5)
+        await asyncio.to_thread(d.thread.join, 5)  # `done` is set just before the thread returns
         return d
 
     d = asyncio.run(go())
