@@ -1,12 +1,16 @@
-"""Reading-room benchmark: ingest throughput, and search latency at 1k and 10k chunks.
+"""Reading-room benchmark: retrieval quality and cost of every embedding, ingest throughput, and search
+latency at 1k and 10k chunks.
 
-Synthetic documents are built from the sample corpus's sentences (shuffled, numbers changed),
+First the retrieval evaluation of tests/test_retrieval_eval.py (knowledge.evaluate: hit@1, hit@5, MRR per
+embedding and mode, by question kind, ingest ms per passage, query p50/p95). Then, for one embedding
+(--embedding, default the reading room's), synthetic documents are built from the sample corpus's sentences (shuffled, numbers changed),
 each file about 20 chunks. Baseline: a bare Chroma vector query in the same process, so the
 ratios show what the manifest check, BM25 and fusion add on top.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import re
@@ -24,12 +28,15 @@ import yaml  # noqa: E402
 from chromadb.config import Settings  # noqa: E402
 
 from bench.stats import pct  # noqa: E402
-from knowledge.embeddings import HashedEmbeddings  # noqa: E402
+from knowledge import CORPUS_DIR, KnowledgeSettings  # noqa: E402
+from knowledge.embeddings import BUILTIN, get_embeddings  # noqa: E402
+from knowledge.evaluate import run, table  # noqa: E402
 from knowledge.loaders import load  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = [q["q"] for q in yaml.safe_load((ROOT / "tests/data/retrieval_eval.yml").read_text(encoding="utf-8"))]
+QUESTIONS = yaml.safe_load((ROOT / "tests/data/retrieval_eval.yml").read_text(encoding="utf-8"))
+QUERIES = [q["q"] for q in QUESTIONS]
 N_QUERIES = 100
 
 
@@ -53,18 +60,34 @@ def make_corpus(folder: Path, n_files: int, rng: random.Random, pool: list[str])
         )
 
 
+def quality(names: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        client = chromadb.PersistentClient(path=f"{tmp}/chroma", settings=Settings(anonymized_telemetry=False))
+        figures = run(client, [CORPUS_DIR, ROOT / "tests/data/retrieval_docs"], QUESTIONS, names)
+        print(f"retrieval: {len(QUESTIONS)} questions, {figures[0].passages} passages, top 5")
+        print(table(figures))
+
+
 def main() -> None:
+    default = KnowledgeSettings().embedding_model
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--embedding", default=default, help=f"for the latency part (default {default})")
+    ap.add_argument("--quality", default=",".join(BUILTIN), help="embeddings to compare; empty: skip")
+    ap.add_argument("--files", default="72,720", help="synthetic files per run (about 14 chunks each)")
+    args = ap.parse_args()
+    if args.quality:
+        quality(args.quality.split(","))
     rng = random.Random(7)
     pool = sentences()
-    emb = HashedEmbeddings()
-    print(f"embedding: hashed (offline default), {emb.dim} dims; queries: {N_QUERIES} from tests/data/retrieval_eval.yml")
-    for n_files in (72, 720):  # about 1k and 10k chunks
+    emb = get_embeddings(args.embedding)
+    print(f"\nembedding: {args.embedding}; queries: {N_QUERIES} from tests/data/retrieval_eval.yml")
+    for n_files in (int(n) for n in args.files.split(",") if n):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "docs"
             make_corpus(folder, n_files, rng, pool)
             mb = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
             store = KnowledgeStore(
-                chromadb.PersistentClient(path=f"{tmp}/chroma", settings=Settings(anonymized_telemetry=False)), emb, "hashed"
+                chromadb.PersistentClient(path=f"{tmp}/chroma", settings=Settings(anonymized_telemetry=False)), emb, args.embedding
             )
             t0 = time.perf_counter()
             results = store.ingest([folder])
