@@ -147,7 +147,8 @@ async def _call_scenario(server: dict) -> None:
         ring = await safety_box.wait("call.ring", call_id=call_id)
         assert ring["from"]["display_name"] == "서울시장" and ring["url"] == f"/call/{call_id}"
 
-        mayor_peer, safety_peer, traffic_peer = Peer(server["base"], mayor), Peer(server["base"], safety), Peer(server["base"], traffic)
+        mayor_peer, safety_peer = Peer(server["base"], mayor), Peer(server["base"], safety)
+        traffic_peer = Peer(server["base"], traffic, video=False)  # receives video only: one encoder less on this busy machine
         try:
             await mayor_peer.join(call_id)  # the caller is in the room while it rings
             r = await post(server, f"/v1/calls/{call_id}/accept", safety)
@@ -359,6 +360,34 @@ def test_chromium_answers_from_the_call_page_and_shows_the_mayors_video(server, 
             browser.close()
     finally:
         bg.run(mayor_peer.close())
+        bg.close()
+
+
+def test_a_denied_camera_is_explained_in_korean(server):
+    from playwright.sync_api import sync_playwright
+
+    bg = LoopThread()
+    try:
+        with sync_playwright() as pw:
+            # No --use-fake-ui-for-media-stream: the permission prompt is refused, as when a user taps "block".
+            browser = pw.chromium.launch(
+                executable_path=shutil.which("chromium"),
+                args=["--no-sandbox", "--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+            )
+            page = browser.new_context().new_page()
+            page.goto(f"{server['base']}/login")
+            page.fill("input[name=username]", USERS["safety"])
+            page.fill("input[name=password]", PASSWORD)
+            page.keyboard.press("Enter")
+            page.wait_for_url(lambda url: "/login" not in url, timeout=30_000)
+            call_id = bg.run(place_call(server, headers(server, "mayor"), "denied"))
+            page.goto(f"{server['base']}/call/{call_id}")
+            page.get_by_role("button", name="통화 받기").click()
+            alert = page.get_by_role("alert")
+            alert.wait_for(state="visible", timeout=30_000)
+            assert alert.text_content() == "카메라 권한이 거부되었습니다. 브라우저 주소창의 카메라 아이콘을 눌러 허용해 주세요."
+            browser.close()
+    finally:
         bg.close()
 
 

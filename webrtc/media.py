@@ -133,8 +133,8 @@ class VideoSource(MediaStreamTrack):
     def __init__(self, track: MediaStreamTrack, clock0: float, width: int, height: int, fps: int) -> None:
         super().__init__()
         self.track, self.clock0 = track, clock0
-        self.width, self.height, self.interval = width, height, 1.0 / fps
-        self.last = 0.0
+        self.width, self.height, self.fps = width, height, fps
+        self.tokens, self.last = 2.0, time.monotonic()
         self.frames_in = self.frames_out = 0
 
     async def recv(self) -> av.VideoFrame:
@@ -142,9 +142,12 @@ class VideoSource(MediaStreamTrack):
             frame = await self.track.recv()
             self.frames_in += 1
             now = time.monotonic()
-            if now - self.last < self.interval * 0.9:  # over the frame-rate cap: skip
-                continue
+            # A token bucket (2 deep): jittered arrivals pass, a source faster than the cap loses the excess.
+            self.tokens = min(2.0, self.tokens + (now - self.last) * self.fps)
             self.last = now
+            if self.tokens < 1:
+                continue
+            self.tokens -= 1
             if frame.width > self.width or frame.height > self.height:
                 scale = min(self.width / frame.width, self.height / frame.height)
                 frame = frame.reformat(width=int(frame.width * scale) // 2 * 2, height=int(frame.height * scale) // 2 * 2, format="yuv420p")

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
 from aiortc.contrib.media import MediaRecorder, MediaRelay
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
 
 from .captions import Caption, Captioner
+from .forward import ForwardSource, ForwardVideoTrack
 from .media import AudioPump, AudioSink, MixedAudioTrack, SpeakerVideoTrack, VideoSource
 from .settings import CallSettings
 
@@ -45,9 +46,9 @@ class Member:
     joined_s: float
     pc: RTCPeerConnection | None = None
     audio_out: MixedAudioTrack = field(default_factory=MixedAudioTrack)
-    video_out: SpeakerVideoTrack | None = None
+    video_out: SpeakerVideoTrack | ForwardVideoTrack | None = None
     pump: AudioPump | None = None
-    video: VideoSource | None = None
+    video: VideoSource | ForwardSource | None = None
     captioner: Captioner | None = None
     level: float = 0.0
     last_spoke: float = 0.0
@@ -101,7 +102,8 @@ class Room:
         if user_id in self.members:
             await self.disconnect(user_id)
         m = Member(user_id, name, self.elapsed())
-        m.video_out = SpeakerVideoTrack(self.relay, self.clock0)
+        forward = self.settings.call_video_forward
+        m.video_out = ForwardVideoTrack(self.clock0) if forward else SpeakerVideoTrack(self.relay, self.clock0)
         for other in self.members.values():  # what the others say reaches the newcomer
             if other.pump:
                 self._route(other, m)
@@ -115,7 +117,10 @@ class Room:
                 self._audio_in(m, track)
             elif track.kind == "video":
                 s = self.settings
-                m.video = VideoSource(track, self.clock0, s.call_video_width, s.call_video_height, s.call_video_fps)
+                if forward:
+                    m.video = ForwardSource(next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track))
+                else:
+                    m.video = VideoSource(track, self.clock0, s.call_video_width, s.call_video_height, s.call_video_fps)
                 self._views()
 
         @pc.on("connectionstatechange")
@@ -132,8 +137,13 @@ class Room:
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
             for t in pc.getTransceivers():
+                if t.kind == "video" and forward:  # forwarding needs one codec on every leg: VP8 (every browser has it)
+                    vp8 = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType.lower() in ("video/vp8", "video/rtx")]
+                    t.setCodecPreferences(vp8)
                 if t.sender.track is None:
-                    pc.addTrack(m.audio_out if t.kind == "audio" else m.video_out)
+                    sender = pc.addTrack(m.audio_out if t.kind == "audio" else m.video_out)
+                    if t.kind == "video" and forward:
+                        m.video_out.sender = sender
             await pc.setLocalDescription(await pc.createAnswer())
         except Exception as exc:  # aiortc raises ValueError, KeyError, ... on offers it cannot parse
             await self.disconnect(user_id)

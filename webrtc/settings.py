@@ -29,6 +29,9 @@ class CallSettings(DataSettings):
     call_video_width: int = 640
     call_video_height: int = 360
     call_video_fps: int = 15
+    # Forward each participant's VP8 frames as they are (no decode, no re-encode: ~10x the calls per core) or
+    # transcode (decode, cap to the size/rate above, re-encode per receiver: the server controls the budget).
+    call_video_forward: bool = True
     call_captions: bool = True
     call_recording: bool = True
     call_recording_dir: Path | None = None  # default: data_dir/recordings
