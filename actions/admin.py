@@ -13,6 +13,7 @@ from .realtime import g
 
 class ActionPriceInfo(CityAction):
     intent = "price_info"
+    times = frozenset({"last_week"})  # each item keeps its change against last week
 
     async def answer(self, ctx: Context) -> Reply:
         item = ctx.mentioned("item")
@@ -27,6 +28,10 @@ class ActionPriceInfo(CityAction):
             return cited(text, r, short="상승: " + ", ".join(k for k, _ in up), data={"type": "prices", "items": r.data})
         r = await ctx.city.get("price", item)
         d = r.data
+        if ctx.time == "last_week":
+            before = round(d["average"] / (1 + d["week_change_pct"] / 100), -1)
+            text = f"{item}({d['unit']}) 지난주 평균은 약 {number(int(before))}원, 이번 주는 {number(d['average'])}원으로 {d['week_change_pct']:+g}%입니다."
+            return cited(text, r, short=f"{item} 지난주 대비 {d['week_change_pct']:+g}%", data={"type": "price", "item": item, **d})
         cheapest = d["markets"][0]
         text = (
             f"{item}({d['unit']}) 평균 {number(d['average'])}원으로 지난주보다 {abs(d['week_change_pct']):g}% "

@@ -51,7 +51,9 @@ class ActionThanks(CityAction):
     intent = "thanks"
 
     async def answer(self, ctx: Context) -> Reply:
-        return Reply("천만에요. 더 궁금한 점이 있으면 언제든 물어보세요.", short="천만에요")
+        if ctx.citizen:
+            return Reply("천만에요. 더 궁금한 점이 있으면 언제든 물어보세요.", short="천만에요")
+        return Reply("네, 필요한 일이 있으면 언제든 말씀해 주십시오.", short="네")
 
 
 class ActionHelp(CityAction):
@@ -76,6 +78,7 @@ LIMITS = {
     "toilet": ("가까운 공중화장실 위치는 안내하지 못합니다. 지도 앱에서 '공중화장실'을 검색해 주세요.", "지도 앱에서 검색"),
     "directions": ("길 안내는 하지 못합니다. 지도 앱의 길찾기를 이용해 주세요.", "길 안내는 지도 앱으로"),
     "location": ("가게나 시설의 위치는 안내하지 못합니다. 지도 앱에서 찾아 주세요.", "위치는 지도 앱으로"),
+    "personal": ("민원인이나 신고자의 이름, 연락처, 주소 같은 개인정보는 알려드릴 수 없습니다.", "개인정보는 알려드릴 수 없습니다"),
 }
 SMALL_TALK = {
     "tired": ("고생 많으십니다. 잠깐 쉬어 가셔도 괜찮습니다. 필요한 게 있으면 말씀해 주세요.", "고생 많으십니다"),

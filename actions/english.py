@@ -114,6 +114,7 @@ LIMITS_EN = {
     "toilet": "I can't locate restrooms; a map app can show the nearest public toilet.",
     "directions": "I can't give directions; please use a map app's route search.",
     "location": "I can't locate shops or facilities; please use a map app.",
+    "personal": "I can't share anyone's personal details.",
 }
 SIMPLE = {
     "greet": "Hello! I'm Seoul's city assistant. " + CAN_DO,

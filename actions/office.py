@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk.events import SlotSet
 
-from . import access, deps
+from . import access, deps, references
 from .base import CityAction, Context, Reply
 from .citydata import UnknownKey
 from .korean import josa, when
@@ -23,6 +23,19 @@ SCREENS = {
     "reading_room": "디지털 자료실",
     "back": "이전 화면",
 }
+
+
+# Screens of the wall beyond the canonical `screen` values (INTENTS.md): a word -> (screen, map layer, name).
+WALL_WORDS = [
+    (re.compile(r"예산|재정|세입"), "finance", None, "재정 현황"),
+    (re.compile(r"공약"), "pledges", None, "공약 이행 현황"),
+    (re.compile(r"생활\s?인구|인구"), "population", "population", "생활인구"),
+    (re.compile(r"결재"), "approvals", None, "결재 대기 문서"),
+    (re.compile(r"재난|화재|사고"), "city_status", "disaster", "재난 현황"),
+    (re.compile(r"교통|도로|차량"), "city_status", "traffic", "교통 현황"),
+    (re.compile(r"대기|미세\s?먼지|공기"), "city_status", "air", "대기질 현황"),
+    (re.compile(r"지도|메인|처음"), "main", None, "메인 화면"),
+]
 
 
 class ActionNavigate(CityAction):
@@ -57,6 +70,12 @@ class ActionNavigate(CityAction):
                 directives=[directive],
                 data={"type": "navigate", **directive},
             )
+        text = ctx.tracker.latest_message.get("text", "")
+        for rx, screen, layer, label in WALL_WORDS:  # "예산 화면으로", "공약 화면 띄워", "재난 화면": the wall's own screens
+            if rx.search(text):
+                directive = {"type": "navigate", "screen": screen, **({"layer": layer} if layer else {})}
+                await ctx.records.audit(ctx.actor, "screen.navigate", screen, directive)
+                return Reply(f"{josa(label, '으로')} 이동합니다.", short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive})
         return Reply(
             "어느 화면으로 이동할까요? 도시 현황, 행정 현황, 시민 여론, 서울 이력서, 디지털 자료실 또는 사업 이름을 말씀해 주세요.",
             short="어느 화면인가요?",
@@ -100,7 +119,7 @@ class ActionApprovalDecide(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         text = ctx.tracker.latest_message.get("text", "")
-        if UNDO_RE.search(text):
+        if references.UNDO_RE.search(text) and references.APPROVAL_WORDS_RE.search(text):
             return await offer_undo(ctx)
         decision = ctx.mentioned("decision")
         number = ctx.mentioned("doc_number")
@@ -256,7 +275,6 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
     )
 
 
-UNDO_RE = re.compile(r"되돌려|되돌리|되돌릴|철회|번복|무르|원래대로|취소해\s?줘|결재\s?취소|승인\s?취소|반려\s?취소")
 VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨")
 
 

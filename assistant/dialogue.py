@@ -94,8 +94,15 @@ class EmbeddedDialogue:
         if len(pieces) < 2 or len(pieces) > 3:
             return [parse]
         parts = [self.nlu.parse(p) for p in pieces]
-        intents = [p["intent"]["name"] for p in parts]
-        confident = all(p["intent"]["confidence"] >= MULTI_CONFIDENCE for p in parts)
-        if not confident or len(set(intents)) != len(intents) or not all(i in actions.FOLLOW_UP_INTENTS for i in intents):
+        asks = [p for p in parts if p["intent"]["name"] in actions.FOLLOW_UP_INTENTS and p["intent"]["confidence"] >= MULTI_CONFIDENCE]
+        if not asks:
+            return [parse]
+        for p in parts:  # "실업률과 고용률 같이": a bare name asks what the other part asks
+            if p not in asks and p["entities"] and p["intent"]["name"] in ("inform", "nlu_fallback"):
+                p["intent"] = {**asks[0]["intent"]}
+        if any(p["intent"]["name"] not in actions.FOLLOW_UP_INTENTS for p in parts):
+            return [parse]
+        keys = [(p["intent"]["name"], tuple(str(e["value"]) for e in p["entities"])) for p in parts]
+        if len(set(keys)) != len(keys):  # the same question twice is one question
             return [parse]
         return [{**p, "text": text if i == 0 else p["text"]} for i, p in enumerate(parts)]

@@ -61,6 +61,7 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     "directions": re.compile(
         r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to", re.I
     ),
+    "personal": re.compile(r"(?:신고|민원|제보|작성)(?:한|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
@@ -70,6 +71,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
     "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야"),
 }
 WEAK = 0.6  # below this, a cue decides
+STRONG = {"toilet", "bike", "personal"}  # these decide whatever the classifier says
 
 
 def cue(text: str) -> tuple[str, str] | None:
@@ -88,7 +90,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     """The intent after cues: a limit or small talk wins over a weak (or conversational) guess; a bare
     "주말은?" / "작년이랑 비교하면?" / "서울 전체로는?" (only a time or scope) is a follow-up."""
     weak = confidence < WEAK or intent in CONVERSATIONAL
-    if cue(text) and weak:
+    found = cue(text)
+    if found and (weak or found[1] in STRONG):
         return "out_of_scope"
     if weak and entities and all(e["entity"] in ("time", "scope") for e in entities):
         return "inform"

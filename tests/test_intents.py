@@ -134,7 +134,7 @@ def test_documents_and_conversation(client):
     r = check(client, "스마트시티 플랫폼 구축 비용이 얼마였지", "knowledge_question", "42억 원", "구축 경과와 비용")
     assert r["sources"][0]["kind"] == "document" and "42억" in r["sources"][0]["quote"]
     check(client, "안녕", "greet", "말씀하세요")
-    check(client, "고마워", "thanks", "천만에요")
+    check(client, "고마워", "thanks", "언제든 말씀해 주십시오")
     check(client, "잘 가", "goodbye", "수고하셨습니다")
     check(client, "도와줘", "help", "강서구 재난 상황")
     check(client, "오늘 로또 번호 알려줘", "out_of_scope", "도와드릴 수 없습니다")

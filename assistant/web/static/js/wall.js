@@ -286,6 +286,7 @@ function renderCall(/** @type {any} */ p) {
 function follow(d) {
   switch (d.type) {
     case "navigate":
+      if (d.layer) layer = d.layer;
       if (d.screen === "back") back();
       else show(d.screen, d);
       break;
