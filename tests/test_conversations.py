@@ -33,7 +33,7 @@ DATA = Path(__file__).parent / "data" / "conversations.yml"
 
 # The measured overall pass rate when this set was written, rounded down. Raise it as fixes land (never lower it
 # to make a change pass); the aim of issue 12 is 0.95.
-FLOOR = 0.84  # 202/260 = 0.777 when the set was written (58 sessions); 218/260 after the first fixes
+FLOOR = 0.83  # 202/260 = 0.777 when the set was written (58 sessions); 218/260 = 0.838 after the first fixes
 
 KINDS = (
     "plain", "correction", "scope", "reference", "time", "multi", "document", "limits",
