@@ -68,11 +68,13 @@ def test_dialogue_on_postgres(postgres_url, monkeypatch, sample):
         assert "승인했습니다" in say(c, "응", session_id="pg")["text"]
         say(c, "재난안전과장 연결해줘", session_id="pg")
         assert say(c, "응", session_id="pg")["directives"][0]["type"] == "call.start"
-        assert say(c, "전화 끊어", session_id="pg")["directives"][0]["type"] == "call.end"
+        # nobody is signed in as that officer: the call ends at once as unanswerable, persisted with its audit rows
+        assert say(c, "전화 끊어", session_id="pg")["text"] == "진행 중인 통화가 없습니다."
     reset_caches()
     with TestClient(create_app()) as c:  # restart: seeded once, the decision kept; sign-ins too
         c.headers.update(bearer(c, "mayor", "mayor-pass-2026"))
         assert [r["action"] for r in c.get("/v1/audit", params={"action": "approval"}).json()] == ["approval.approve"]
+        assert {"call.start", "call.missed"} <= {r["action"] for r in c.get("/v1/audit", params={"action": "call"}).json()}
         items = say(c, "결재 대기 목록 보여줘", session_id="pg2")["data"]["items"]
         assert len(items) == 4 and first["title"] not in [i["title"] for i in items]
         turns = read_db(postgres_url, lambda s: s.turns("pg"))
