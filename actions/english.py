@@ -11,17 +11,13 @@ from typing import Any
 
 import knowledge
 from nlu import discourse
+from nlu import english as nlu_english
 
 from .base import Context, Reply
 from .citydata import Reading, UnknownKey
 
-DISTRICT_EN = {
-    "종로구": "Jongno-gu", "중구": "Jung-gu", "용산구": "Yongsan-gu", "성동구": "Seongdong-gu", "광진구": "Gwangjin-gu",
-    "동대문구": "Dongdaemun-gu", "중랑구": "Jungnang-gu", "성북구": "Seongbuk-gu", "강북구": "Gangbuk-gu", "도봉구": "Dobong-gu",
-    "노원구": "Nowon-gu", "은평구": "Eunpyeong-gu", "서대문구": "Seodaemun-gu", "마포구": "Mapo-gu", "양천구": "Yangcheon-gu",
-    "강서구": "Gangseo-gu", "구로구": "Guro-gu", "금천구": "Geumcheon-gu", "영등포구": "Yeongdeungpo-gu", "동작구": "Dongjak-gu",
-    "관악구": "Gwanak-gu", "서초구": "Seocho-gu", "강남구": "Gangnam-gu", "송파구": "Songpa-gu", "강동구": "Gangdong-gu",
-}  # fmt: skip
+# "Gangnam-gu" for 강남구: the romanized names the NLU reads, written back the official way.
+DISTRICT_EN = {ko: f"{en.capitalize()}-gu" for en, ko in nlu_english.DISTRICTS_EN.items()}
 GRADE = {"좋음": "good", "보통": "moderate", "나쁨": "unhealthy", "매우나쁨": "very unhealthy", "매우 나쁨": "very unhealthy"}
 CONGESTION = {"여유": "not crowded", "보통": "moderately busy", "약간 붐빔": "somewhat crowded", "붐빔": "crowded"}
 CAN_DO = "In English I can tell you about subway lines, air quality, weather, traffic, crowds and the city's public documents."
