@@ -14,7 +14,7 @@ one dialogue session. A turn passes when
   `navigate` or `show`.
 
 The test prints the pass rate by kind and overall and every failing turn, then asserts the overall rate is at
-least FLOOR.
+least the floor of its set (SETS).
 """
 
 from __future__ import annotations
@@ -29,11 +29,15 @@ import yaml
 from conftest import add_user, bearer, reset_caches
 from fastapi.testclient import TestClient
 
-DATA = Path(__file__).parent / "data" / "conversations.yml"
-
-# The measured overall pass rate when this set was written, rounded down. Raise it as fixes land (never lower it
+DATA = Path(__file__).parent / "data"
+# Two held-out sets, each written by someone who did not write the fixes: the first guided the fixes of issue 12,
+# the second was written afterwards and measures how they carry over to new phrasings.
+# The floor of each is its measured overall pass rate, rounded down. Raise it as fixes land (never lower it
 # to make a change pass); the aim of issue 12 is 0.95.
-FLOOR = 0.83  # 202/260 = 0.777 when the set was written (58 sessions); 218/260 = 0.838 after the first fixes
+SETS = {
+    "conversations.yml": 0.83,  # 202/260 = 0.777 when the set was written (58 sessions); 218/260 = 0.838 after the first fixes
+    "conversations_2.yml": 0.0,
+}
 
 KINDS = (
     "plain", "correction", "scope", "reference", "time", "multi", "document", "limits",
@@ -54,8 +58,10 @@ HANGUL = re.compile(r"[가-힣]")
 LATIN = re.compile(r"[A-Za-z]")
 
 
-def load() -> list[dict[str, Any]]:
-    sessions = yaml.safe_load(DATA.read_text(encoding="utf-8"))["sessions"]
+def load(name: str) -> list[dict[str, Any]]:
+    if not (DATA / name).exists():
+        return []
+    sessions = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["sessions"]
     ids = [s["id"] for s in sessions]
     assert len(ids) == len(set(ids)), "session ids must be unique"
     for s in sessions:
@@ -67,7 +73,7 @@ def load() -> list[dict[str, Any]]:
     return sessions
 
 
-SESSIONS = load()
+SESSIONS = {name: load(name) for name in SETS}
 
 
 def alternatives(item: str | list[str]) -> list[str]:
@@ -120,7 +126,8 @@ def app(fresh_db, monkeypatch):
         yield c
 
 
-def test_conversations_as_users_meet_them(app):
+@pytest.mark.parametrize("name", SETS)
+def test_conversations_as_users_meet_them(app, name):
     add_user(app, "mayor", "mayor", "mayor-pass-2026")
     add_user(app, "ofc-002", "officer", "officer-pass-2026")  # 이서연, 교통정책과 과장 (the sample directory)
     headers = {
@@ -143,8 +150,8 @@ def test_conversations_as_users_meet_them(app):
     by_kind: dict[str, list[bool]] = defaultdict(list)
     by_role: dict[str, list[bool]] = defaultdict(list)
     failures: list[tuple[str, dict, dict, list[str]]] = []
-    for session in SESSIONS:
-        sid = f"conv-{session['id']}"
+    for session in SESSIONS[name]:
+        sid = f"conv-{name}-{session['id']}"
         app.portal.call(_pending_again, app.app.state.storage)  # each session starts from the sample's pending list
         for turn in session["turns"]:
             drain()
@@ -163,7 +170,7 @@ def test_conversations_as_users_meet_them(app):
 
     total = [ok for oks in by_kind.values() for ok in oks]
     rate = sum(total) / len(total)
-    print(f"\n\nConversations: {len(SESSIONS)} sessions, {len(total)} turns")
+    print(f"\n\nConversations ({name}): {len(SESSIONS[name])} sessions, {len(total)} turns")
     print(f"{'kind':<12}{'turns':>7}{'passed':>8}{'rate':>8}")
     for kind in KINDS:
         oks = by_kind.get(kind, [])
@@ -172,7 +179,7 @@ def test_conversations_as_users_meet_them(app):
     for role in sorted(by_role):
         oks = by_role[role]
         print(f"{'(' + role + ')':<12}{len(oks):>7}{sum(oks):>8}{sum(oks) / len(oks):>8.2f}")
-    print(f"{'overall':<12}{len(total):>7}{sum(total):>8}{rate:>8.2f}   (floor {FLOOR}, aim 0.95)")
+    print(f"{'overall':<12}{len(total):>7}{sum(total):>8}{rate:>8.2f}   (floor {SETS[name]}, aim 0.95)")
     print(f"\nFailing turns ({len(failures)}):")
     for sid, turn, reply, problems in failures:
         got = (reply.get("intent") or {}).get("name")
@@ -180,7 +187,7 @@ def test_conversations_as_users_meet_them(app):
         print(f"    expected {turn['intent']} must {turn.get('must') or []} must_not {turn.get('must_not') or []}")
         print(f"    got      {got}: {(reply.get('text') or '')[:160]!r}")
         print(f"    why      {'; '.join(problems)}")
-    assert rate >= FLOOR, f"pass rate {rate:.3f} fell below the floor {FLOOR}"
+    assert rate >= SETS[name], f"pass rate {rate:.3f} fell below the floor {SETS[name]}"
 
 
 async def _subscribe(bus):
@@ -197,17 +204,19 @@ async def _pending_again(storage) -> None:
         await db.execute(update(ApprovalRow).values(status="pending", decided_at=None, decided_by=None))
 
 
-def test_the_set_is_large_and_varied_enough():
-    turns = [t for s in SESSIONS for t in s["turns"]]
-    assert len(SESSIONS) >= 45 and len(turns) >= 220
+@pytest.mark.parametrize("name", SETS)
+def test_the_set_is_large_and_varied_enough(name):
+    sessions = SESSIONS[name]
+    turns = [t for s in sessions for t in s["turns"]]
+    assert len(sessions) >= 40 and len(turns) >= 200
     assert {t["kind"] for t in turns} == set(KINDS)
-    assert {s["role"] for s in SESSIONS} == ROLES
-    assert {s["channel"] for s in SESSIONS} >= {"wall", "tablet", "watch", "public", "kiosk"}
+    assert {s["role"] for s in sessions} == ROLES
+    assert {s["channel"] for s in sessions} >= {"wall", "tablet", "watch", "public", "kiosk"}
 
 
 def test_the_set_stays_out_of_training_data():
     nlu = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "nlu" / "data").glob("*.yml"))
     examples = {line.strip()[2:].strip() for line in nlu.splitlines() if line.strip().startswith("- ")}
     plain = {re.sub(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})", r"\1", e) for e in examples}
-    copied = [t["text"] for s in SESSIONS for t in s["turns"] if t["text"] in plain and len(t["text"]) > 4]
+    copied = [t["text"] for sessions in SESSIONS.values() for s in sessions for t in s["turns"] if t["text"] in plain and len(t["text"]) > 4]
     assert not copied, f"turns of the held-out set found in nlu/data: {copied}"
