@@ -18,12 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import access, deps
 from .citydata import CityData, DataUnavailable, Reading, UnknownKey
-from .korean import josa, when
+from .korean import formal, josa, when
 from .records import Actor, Records
 
 log = logging.getLogger(__name__)
 LOCATION_SLOTS = ("place", "district", "station")
 # What a bare follow-up keeps talking about besides the place.
+# Carried names that are places themselves: a newly named place or the whole city replaces them.
+LOCAL = ("road", "park", "facility", "bus_route")
 CARRIED = ("topic", "indicator", "project", "pledge", "sector", "item", "road", "subway_line", "park", "facility", "bus_route")
 
 
@@ -65,9 +67,19 @@ class Context:
         """The value of an entity in this message, if any; in a bare follow-up ("지난주는?", "작년이랑 비교하면?")
         also the topic, indicator, project … the conversation was about (locations: see `location`)."""
         value = next(self.tracker.get_latest_entity_values(name), None)
-        if value is None and name not in LOCATION_SLOTS and name in CARRIED and self.tracker.latest_message.get("intent", {}).get("name") == "inform":
+        if value is None and name in CARRIED and self.follow_up and not (name in LOCAL and (self.citywide or self.names_place)):
             return self.tracker.get_slot(name)
         return value
+
+    @property
+    def follow_up(self) -> bool:
+        """A bare follow-up: "송파구는?" (inform), or the same question again without a name ("어디가 제일 싸요?")."""
+        latest = self.tracker.latest_message
+        return latest.get("intent", {}).get("name") == "inform" or bool(latest.get("follow_up"))
+
+    @property
+    def names_place(self) -> bool:
+        return any(next(self.tracker.get_latest_entity_values(n), None) for n in LOCATION_SLOTS)
 
     def all_mentioned(self, name: str) -> list[Any]:
         """Every value of that entity in this message (Rasa may report a span from two extractors)."""
@@ -174,6 +186,8 @@ class CityAction(Action, ABC):
             except DataUnavailable:
                 log.exception("data unavailable in %s", self.name())
                 reply = Reply("실시간 데이터를 지금 가져오지 못했습니다. 잠시 후 다시 물어봐 주세요.", short="데이터 연결 실패")
+        if ctx.role == "mayor" and not ctx.english:  # one register for the mayor, whatever the data source wrote
+            reply.text, reply.short = formal(reply.text), reply.short and formal(reply.short)
         if reply.data and access.can(ctx.role, "screen") and not any(d["type"] in ("navigate", "cctv") for d in reply.directives):
             if screen := WALL_SCREENS.get(reply.data.get("type", "")):  # the wall shows what the mayor asked about
                 show = {"type": "show", "screen": screen, "layer": MAP_LAYERS.get(reply.data["type"]), "data": reply.data}
@@ -185,7 +199,8 @@ class CityAction(Action, ABC):
         return self.events(ctx, reply)
 
     def events(self, ctx: Context, reply: Reply) -> list[EventType]:
-        events: list[EventType] = [SlotSet("last_intent", self.intent)] if self.intent in FOLLOW_UP_INTENTS else []
+        # what a follow-up continues: the last data question, or the documents (knowledge_question)
+        events: list[EventType] = [SlotSet("last_intent", self.intent)] if self.intent in FOLLOW_UP_INTENTS | {"knowledge_question"} else []
         said = [n for n in LOCATION_SLOTS if ctx.mentioned(n)]
         if said or ctx.citywide:  # the newest location (or the whole city) replaces older ones
             events += [SlotSet(n, None) for n in LOCATION_SLOTS if n not in said and ctx.tracker.get_slot(n)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
@@ -78,7 +79,8 @@ LIMITS = {
     "toilet": ("가까운 공중화장실 위치는 안내하지 못합니다. 지도 앱에서 '공중화장실'을 검색해 주세요.", "지도 앱에서 검색"),
     "directions": ("길 안내는 하지 못합니다. 지도 앱의 길찾기를 이용해 주세요.", "길 안내는 지도 앱으로"),
     "location": ("가게나 시설의 위치는 안내하지 못합니다. 지도 앱에서 찾아 주세요.", "위치는 지도 앱으로"),
-    "personal": ("민원인이나 신고자의 이름, 연락처, 주소 같은 개인정보는 알려드릴 수 없습니다.", "개인정보는 알려드릴 수 없습니다"),
+    "personal": ("신고하거나 문의하신 분의 이름, 연락처, 주소 같은 개인정보는 알려드릴 수 없습니다.", "개인정보는 알려드릴 수 없습니다"),
+    "ask_where": ("제가 답하지 못한 내용은 담당 기관에 물어보시는 게 가장 정확합니다.", "120 다산콜센터로 문의"),
 }
 SMALL_TALK = {
     "tired": ("고생 많으십니다. 잠깐 쉬어 가셔도 괜찮습니다. 필요한 게 있으면 말씀해 주세요.", "고생 많으십니다"),
@@ -157,6 +159,9 @@ class ActionCancel(CityAction):
         return Reply("알겠습니다.", short="알겠습니다")
 
 
+ALSO_RE = re.compile(r"(?:도|쪽도)\s?요?[?.!]?$|영상|화면|카메라|cctv", re.I)
+
+
 class ActionFollowUp(CityAction):
     """inform ("송파구는?"): repeat the last question for the new entity, or show the place."""
 
@@ -168,6 +173,10 @@ class ActionFollowUp(CityAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         last = tracker.get_slot("last_intent")
+        if last == "cctv_view" and not ALSO_RE.search(tracker.latest_message.get("text", "")):
+            # "서울숲공원 상황은" after a CCTV request asks how the place is, not for its cameras ("…쪽도요" does)
+            names = {e["entity"] for e in tracker.latest_message.get("entities", [])}
+            last = "park_info" if "park" in names else "living_population" if names & {"place", "station"} else None
         if last in FOLLOW_UP_INTENTS and last in self.targets:
             return await self.targets[last].run(dispatcher, tracker, domain)
         role = (tracker.latest_message.get("metadata") or {}).get("role", "citizen")
@@ -217,13 +226,15 @@ class ActionDailyBriefing(CityAction):
 async def document_answer(ctx: Context) -> Reply | None:
     """An extractive answer from the reading room, quoting its passages; None if the documents do not answer."""
     question = ctx.tracker.latest_message.get("text", "")
-    lead, hits = await asyncio.to_thread(knowledge.answer, question, ctx.citizen)
+    last = ctx.tracker.get_slot("last_document") or {}
+    context = last.get("question", "") if ctx.tracker.latest_message.get("follow_up") else ""
+    lead, hits = await asyncio.to_thread(knowledge.answer, question, ctx.citizen, 3, context)
     if lead is None:
         return None
     cites = "; ".join(dict.fromkeys(knowledge.cite(h) for h in hits))
     return Reply(
         f"문서에 따르면, {lead} (출처: {cites})",
-        short=lead,
+        short=max(knowledge.sentences(lead), key=lambda s: knowledge.coverage(question, s)),  # the watch: the one that answers
         data={"type": "knowledge", "passages": hits},
         sources=[
             {
@@ -239,7 +250,7 @@ async def document_answer(ctx: Context) -> Reply | None:
             }
             for h in hits
         ],
-        events=[SlotSet("last_document", {k: hits[0][k] for k in ("title", "section", "location", "url", "source")})],
+        events=[SlotSet("last_document", {**{k: hits[0][k] for k in ("title", "section", "location", "url", "source")}, "question": f"{context} {question}".strip()})],
     )
 
 

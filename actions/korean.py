@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime
 
 # Final consonant (jongseong) indexes that matter for particles.
@@ -131,3 +133,20 @@ def when(iso: str) -> str:
     except ValueError:
         return iso
     return f"{t.month}월 {t.day}일 {t:%H:%M}"
+
+
+# 해요체 endings a data source writes ("붐빔은 거의 느껴지지 않아요", "조심하세요") in the 합니다체 the mayor is answered in.
+FORMAL = [
+    (re.compile(r"(있|없|않|좋|같|많|낮|높|넓|좁|작|적)[어아]요(?=[.!?,\s]|$)"), r"\1습니다"),
+    (re.compile(r"거예요(?=[.!?,\s]|$)"), "것입니다"),
+    (re.compile(r"(?:이에요|예요)(?=[.!?,\s]|$)"), "입니다"),
+    (re.compile(r"해요(?=[.!?,\s]|$)"), "합니다"),
+    (re.compile(r"돼요(?=[.!?,\s]|$)"), "됩니다"),
+    (re.compile(r"([가-힣])세요(?=[.!?,\s]|$)"), r"\1십시오"),
+]
+
+
+def formal(text: str) -> str:
+    for rx, repl in FORMAL:
+        text = rx.sub(repl, text)
+    return text

@@ -149,6 +149,8 @@ class ActionAirQuality(CityAction):
             f"서울 평균 PM10 {g(c['pm10'])}㎍/㎥, PM2.5 {g(c['pm25'])}㎍/㎥입니다. "
             f"초미세먼지가 가장 높은 곳은 {worst[0]}({g(worst[1]['pm25'])}㎍/㎥, {worst[1]['pm25_grade']})입니다."
         )
+        if ozone := [v["o3"] for v in by.values() if v.get("o3") is not None]:
+            text += f" 오존은 평균 {sum(ozone) / len(ozone):.3f}ppm입니다."
         return cited(text, r, short=f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}", data={"type": "air_quality", **r.data})
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nlu import discourse
+
 # A demonstrative and what it points at -> the entity type it refers to.
 REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길)")
 NOUN_TYPES = {"사업": "project", "프로젝트": "project", "공약": "pledge", "지표": "indicator", "노선": "subway_line", "도로": "road", "공원": "park", "둘레길": "park"}
@@ -25,7 +27,50 @@ DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백�
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
 UNDO_RE = re.compile(r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
-DOCUMENT_CUE_RE = re.compile(r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼")
+DOCUMENT_CUE_RE = re.compile(
+    r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
+    r"|[다라]고\s?(?:돼|되어|나와|적혀|써|쓰여)|어떻게\s?(?:추정|산출|계산|측정|집계|정해)"  # "…추정한다고 돼 있어요"
+)
+# A question (not a follow-up) the classifier could only guess at: the documents may answer it.
+QUESTION_RE = re.compile(r"어떤|어떻게|몇|얼마|뭐|무엇|무슨|언제|어디|왜|누가|나요|까요|[?？]")
+
+
+# A short message that leans on the one before: "목표는요", "언제까지 통제한대요", "2017년엔 며칠이었어요?".
+ELLIPTIC_RE = re.compile(r"^(?:그럼|그러면|그건|그거|거긴|거기|그때|그리고)|(?:은|는|도|엔|에는)\s?요?[?？.]?$")
+ELLIPTIC_LEN = 14  # letters, spaces and punctuation aside
+# What a classifier guesses for a message without a topic of its own (below FOLLOW_CONFIDENCE it is a guess).
+GUESSES = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "knowledge_question", "nlu_fallback", "out_of_scope"}
+FOLLOW_CONFIDENCE = 0.5
+
+
+COURSE_RE = re.compile(r"(\d{1,2})\s?코스")
+
+
+def elliptic(text: str) -> bool:
+    return len(re.sub(r"[\s?？!.,~]", "", text)) <= ELLIPTIC_LEN or bool(ELLIPTIC_RE.search(text.strip()))
+
+
+def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
+    """The intent an elliptic message continues: the last data question's, or the documents'. A weak guess
+    ("목표는요" taken for a question to the documents) or the same question without a name of its own ("어디가 제일
+    싸요?" after the price of 대파) continues it."""
+    last, intent, text = slots.get("last_intent"), parse["intent"]["name"], parse["text"]
+    if not last or not elliptic(text) or discourse.cue(text):
+        return None
+    weak = intent in GUESSES and parse["intent"]["confidence"] < FOLLOW_CONFIDENCE
+    bare = intent == last and not any(e["entity"] not in ("time", "scope") for e in parse["entities"])
+    if not (weak or bare):
+        return None
+    return "knowledge_question" if last == "knowledge_question" else "inform"
+
+
+def course(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | None:
+    """"2코스는요" after 서울둘레길 5코스: the same trail's course 2."""
+    m = COURSE_RE.search(parse["text"])
+    park = slots.get("park") or ""
+    if not m or any(e["entity"] == "park" for e in parse["entities"]) or not COURSE_RE.search(park):
+        return None
+    return entity("park", COURSE_RE.sub(f"{m.group(1)}코스", park))
 
 
 def entity(kind: str, value: Any) -> dict[str, Any]:
@@ -54,5 +99,11 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
     # "그 문서 어디에 나와 있어?": the document the last answer quoted
     if DOCUMENT_REF_RE.search(text) and slots.get("last_document") and intent not in ("approval_decide", "approval_list"):
+        return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
+    if found := course(parse, slots):
+        return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*parse["entities"], found]}
+    if follow := follows_up(parse, slots):
+        return {**parse, "intent": {**parse["intent"], "name": follow}, "follow_up": True}
+    if intent in GUESSES and parse["intent"]["confidence"] < FOLLOW_CONFIDENCE and QUESTION_RE.search(text) and not discourse.cue(text):
         return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
     return parse

@@ -18,7 +18,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions
-from nlu import domain
+from nlu import discourse, domain
 
 from .storage import Storage
 
@@ -31,6 +31,21 @@ class NLUEngine(Protocol):
     name: str
 
     def parse(self, text: str) -> dict[str, Any]: ...
+
+    def names(self, text: str) -> list[dict[str, Any]]: ...
+
+
+def split(text: str) -> list[str]:
+    """The text cut at each conjunction; 과 joins only after a final consonant and 와 after a vowel ("사과 가격"
+    is one request, "실업률과 고용률" two)."""
+    pieces, start = [], 0
+    for m in CONJUNCTION_RE.finditer(text):
+        word = m.group(0).strip()
+        if word in ("과", "와") and ((ord(text[m.start() - 1]) - 0xAC00) % 28 == 0) != (word == "와"):
+            continue
+        pieces.append(text[start : m.start()])
+        start = m.end()
+    return [*pieces, text[start:]]
 
 
 @dataclass
@@ -90,16 +105,16 @@ class EmbeddedDialogue:
 
     def requests(self, text: str, parse: dict[str, Any]) -> list[dict[str, Any]]:
         """One parse per request in the message: split at 랑/하고/그리고/, when each side asks for different data."""
-        pieces = [p for p in CONJUNCTION_RE.split(text) if p.strip()]
+        pieces = [p for p in split(text) if p.strip()]
         if len(pieces) < 2 or len(pieces) > 3:
             return [parse]
         parts = [self.nlu.parse(p) for p in pieces]
         asks = [p for p in parts if p["intent"]["name"] in actions.FOLLOW_UP_INTENTS and p["intent"]["confidence"] >= MULTI_CONFIDENCE]
         if not asks:
             return [parse]
-        for p in parts:  # "실업률과 고용률 같이": a bare name asks what the other part asks
-            if p not in asks and p["entities"] and p["intent"]["name"] in ("inform", "nlu_fallback"):
-                p["intent"] = {**asks[0]["intent"]}
+        for p in parts:  # "실업률과 고용률 같이", "보건이랑 교육 분야": a part without a topic of its own asks what the other asks
+            if p not in asks and not discourse.topic(p["text"]) and (names := self.nlu.names(p["text"])):
+                p["intent"], p["entities"] = {**asks[0]["intent"]}, names
         if any(p["intent"]["name"] not in actions.FOLLOW_UP_INTENTS for p in parts):
             return [parse]
         keys = [(p["intent"]["name"], tuple(str(e["value"]) for e in p["entities"])) for p in parts]

@@ -96,14 +96,17 @@ def sentences(passage: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", prose) if s.strip()]
 
 
-def lead(question: str, passages: list[str]) -> str:
-    """The sentence that covers the question best (earlier passages win ties), with the next-best
-    sentence of the same passage when it adds words of the question."""
+def lead(question: str, passages: list[str], headings: list[str] | None = None, context: str = "") -> str:
+    """The sentence that covers the question best, with the next-best sentence of the same passage when it adds
+    words of the question. Ties go to the passage whose heading (title and section) covers the question, then to the
+    sentence that covers the `context` a follow-up leans on, then to earlier passages. A sentence that only announces
+    what follows ("…다섯 개 메뉴로 구성됩니다.") brings the next one."""
     terms = set(question_terms(question))
+    headings = headings or [""] * len(passages)
     best = None
     for rank, passage in enumerate(passages):
         for i, sent in enumerate(sentences(passage)):
-            key = (coverage(question, sent), -rank)
+            key = (coverage(question, sent), coverage(question, headings[rank]), coverage(context, sent) if context else 0.0, -rank)
             if best is None or key > best[0]:
                 best = (key, rank, i)
     if best is None:
@@ -113,18 +116,28 @@ def lead(question: str, passages: list[str]) -> str:
     first = sents[i]
     missing = {t for t in terms if t not in squash(first)}
     extra = [j for j, s in enumerate(sents) if j != i and any(t in squash(s) for t in missing)]
+    if not extra and len(first) < ANNOUNCES and i + 1 < len(sents):
+        extra = [i + 1]
     if extra:
         j = extra[0]
         return " ".join(sents[k] for k in sorted((i, j)))
     return first
 
 
-def answer(question: str, public_only: bool = False, k: int = 3) -> tuple[str | None, list[dict[str, Any]]]:
-    """(lead sentence, the passages it rests on) or (None, []) when the documents do not answer."""
-    hits = [h for h in search(question, k, public_only) if coverage(question, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
+ANNOUNCES = 30  # characters: a sentence this short rarely answers on its own
+
+
+def answer(question: str, public_only: bool = False, k: int = 3, context: str = "") -> tuple[str | None, list[dict[str, Any]]]:
+    """(lead sentence, the passages it rests on) or (None, []) when the documents do not answer.
+
+    `context` is the question a follow-up leans on ("2017년엔 며칠이었어요?" after a question about high-dust days):
+    it joins the search, while the lead sentence is the one that best answers the follow-up itself."""
+    asked = f"{context} {question}".strip()
+    hits = [h for h in search(asked, k, public_only) if coverage(asked, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
     if not hits:
         return None, []
-    return generate(question, hits, settings()) or lead(question, [h["text"] for h in hits]), hits
+    headings = [f"{h['title']} {h['section']}" for h in hits]
+    return generate(asked, hits, settings()) or lead(question, [h["text"] for h in hits], headings, context), hits
 
 
 def cite(hit: dict[str, Any]) -> str:

@@ -24,7 +24,7 @@ TIMES: list[tuple[str, str]] = [
     ("last_month", r"지난\s?달|저번\s?달"),
     ("last_year", r"작년|지난\s?해|전년|1년\s?전|일\s?년\s?전"),
     ("next_year", r"내년"),
-    ("later_today", r"이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간"),
+    ("later_today", r"이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에)"),
 ]
 TIME_RES = [(value, re.compile(pattern)) for value, pattern in TIMES]
 
@@ -63,15 +63,18 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "personal": re.compile(r"(?:신고|민원|제보|작성)(?:한|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
+    "ask_where": re.compile(r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화)|누구(?:한테|에게)\s?(?:물어|문의)|문의\s?(?:처|할\s?곳)"),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
     "tired": re.compile(r"힘들|힘드|힘듦|피곤|지치|지쳤|졸려|우울|스트레스"),
     "sorry": re.compile(r"미안|죄송"),
-    "rude": re.compile(r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거"),
+    "rude": re.compile(r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거|왜\s?안\s?(?:돼|되)|안\s?되잖|먹통|고장\s?났"),
     "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야"),
 }
 WEAK = 0.6  # below this, a cue decides
+GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what a name-only message is taken for
 STRONG = {"toilet", "bike", "personal"}  # these decide whatever the classifier says
+EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
 
 def cue(text: str) -> tuple[str, str] | None:
@@ -83,16 +86,49 @@ def cue(text: str) -> tuple[str, str] | None:
     return None
 
 
+# Words that name what a message is about. They decide only when the classifier has no confident topic of its own
+# (a bare follow-up "은평구 교통은", a weak guess "오늘 강수 확률은"): a data intent the words name wins.
+TOPIC_WORDS: dict[str, re.Pattern[str]] = {
+    intent: re.compile(pattern, re.I)
+    for intent, pattern in {
+        "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
+        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥",
+        "air_quality": r"미세\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)",
+        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증",
+        "transit_status": r"지하철|\d\s?호선|버스|열차|전철",
+        "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구",
+        "disaster_status": r"재난|화재|구급|구조\s?(?:출동|건)|안전\s?상황",
+        "finance_status": r"예산|재정(?!자립)|집행",
+        "water_quality": r"수돗물|수질|아리수|정수",
+        "price_info": r"가격|물가|시세|장바구니",
+        "public_opinion": r"민원|여론|불만",
+        "park_info": r"공원|둘레길|등산로",
+        "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
+    }.items()
+}
+
+
+def topic(text: str) -> str | None:
+    """The one data intent the message's words name, if exactly one."""
+    named = [intent for intent, rx in TOPIC_WORDS.items() if rx.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
 
 
 def override(text: str, intent: str, confidence: float, entities: list[dict[str, Any]]) -> str:
-    """The intent after cues: a limit or small talk wins over a weak (or conversational) guess; a bare
-    "주말은?" / "작년이랑 비교하면?" / "서울 전체로는?" (only a time or scope) is a follow-up."""
+    """The intent after cues: a limit or small talk wins over a weak (or conversational) guess; so do the topic
+    words of a data intent ("오늘 강수 확률은"); a weak guess with only names in it ("1인 가구 비율도요", "주말은?",
+    "서울 전체로는?") is a follow-up. `entities` are every name the message has, whatever the intent."""
     weak = confidence < WEAK or intent in CONVERSATIONAL
     found = cue(text)
-    if found and (weak or found[1] in STRONG):
+    if found and (weak or found[1] in STRONG or (found[0] == "small_talk" and EXCLAIM_RE.search(text))):
         return "out_of_scope"
+    if (weak or intent == "knowledge_question") and (named := topic(text)) and named != intent:
+        return named
     if weak and entities and all(e["entity"] in ("time", "scope") for e in entities):
+        return "inform"
+    if intent in GUESSES and confidence < WEAK and entities:
         return "inform"
     return intent

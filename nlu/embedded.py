@@ -66,16 +66,19 @@ class EmbeddedNLU:
         probs = self.classifier.predict_proba([self.extractor.mask(text, cands)])[0]
         ranking = sorted(zip(self.classifier.classes_, probs, strict=True), key=lambda p: -p[1])
         name, confidence = ranking[0]
+        guess = FALLBACK_INTENT if confidence < self.threshold else name
+        name = discourse.override(text, guess, float(confidence), self.names(text, cands))
         entities = discourse.annotate(text, self.extractor.resolve(text, name, cands))
-        if confidence < self.threshold:
-            name = FALLBACK_INTENT
-        name = discourse.override(text, name, float(confidence), entities)
         return {
             "text": text,
             "intent": {"name": name, "confidence": round(float(confidence), 4)},
             "entities": entities,
             "intent_ranking": [{"name": n, "confidence": round(float(p), 4)} for n, p in ranking[:10]],
         }
+
+    def names(self, text: str, candidates: list | None = None) -> list[dict[str, Any]]:
+        """Every name the text has, whatever the intent ("보건" in "보건이랑 교육 분야 같이" is a budget sector)."""
+        return discourse.annotate(text, self.extractor.resolve(text, None, candidates))
 
     def parse_english(self, text: str) -> dict[str, Any]:
         """English (citizens): the intent from the multilingual encoder, names from their romanized forms."""

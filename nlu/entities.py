@@ -209,7 +209,7 @@ class EntityExtractor:
             return True
         if start > 0 and text[start - 1].isalnum():
             return False
-        rest = re.match(r"\w*", text[end:]).group(0)
+        rest = re.match(r"\w*", text[end:]).group(0).removesuffix("요")  # "1인 가구 비율도요"
         return rest == "" or rest in PARTICLES or (not crosses and rest.startswith(PARTICLES))
 
     def _patterns(self, text: str) -> list[Candidate]:
