@@ -225,6 +225,7 @@ FOLLOW_UP_INTENTS = {
     "project_status",
     "pledge_status",
     "intl_cooperation",
+    "city_ranking",
     "park_info",
     "cctv_view",
 }
@@ -247,6 +248,7 @@ TOPICS = {
     "pledge_status": "공약 이행",
     "park_info": "공원·둘레길",
     "cctv_view": "CCTV",
+    "city_ranking": "도시 순위",
 }
 TIME_WORDS = {
     "tomorrow": "내일",

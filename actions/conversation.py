@@ -234,7 +234,7 @@ async def document_answer(ctx: Context) -> Reply | None:
     cites = "; ".join(dict.fromkeys(knowledge.cite(h) for h in hits))
     return Reply(
         f"문서에 따르면, {lead} (출처: {cites})",
-        short=max(knowledge.sentences(lead), key=lambda s: knowledge.coverage(question, s)),  # the watch: the one that answers
+        short=knowledge.best_sentence(question, lead),  # the watch: the sentence that answers
         data={"type": "knowledge", "passages": hits},
         sources=[
             {

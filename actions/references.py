@@ -7,10 +7,12 @@ the project just discussed, not the city budget.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
-from nlu import discourse
+import knowledge
+from nlu import discourse, korean
 
 # A demonstrative and what it points at -> the entity type it refers to.
 REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길)")
@@ -37,7 +39,7 @@ QUESTION_RE = re.compile(r"어떤|어떻게|몇|얼마|뭐|무엇|무슨|언제|
 
 # A short message that leans on the one before: "목표는요", "언제까지 통제한대요", "2017년엔 며칠이었어요?".
 ELLIPTIC_RE = re.compile(r"^(?:그럼|그러면|그건|그거|거긴|거기|그때|그리고)|(?:은|는|도|엔|에는)\s?요?[?？.]?$")
-ELLIPTIC_LEN = 14  # letters, spaces and punctuation aside
+QUESTION_NOUNS = {"얼마", "며칠", "뭐", "무엇", "언제", "어디", "누구", "몇", "정도", "제일", "가장", "지금", "오늘"}
 # What a classifier guesses for a message without a topic of its own (below FOLLOW_CONFIDENCE it is a guess).
 GUESSES = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "knowledge_question", "nlu_fallback", "out_of_scope"}
 FOLLOW_CONFIDENCE = 0.5
@@ -47,7 +49,8 @@ COURSE_RE = re.compile(r"(\d{1,2})\s?코스")
 
 
 def elliptic(text: str) -> bool:
-    return len(re.sub(r"[\s?？!.,~]", "", text)) <= ELLIPTIC_LEN or bool(ELLIPTIC_RE.search(text.strip()))
+    """At most one noun of its own (question words aside), or a follow-up's shape ("…은요?", "그럼 …")."""
+    return len(own_nouns(text)) <= 1 or bool(ELLIPTIC_RE.search(text.strip()))
 
 
 def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
@@ -57,11 +60,12 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     last, intent, text = slots.get("last_intent"), parse["intent"]["name"], parse["text"]
     if not last or not elliptic(text) or discourse.cue(text):
         return None
-    weak = intent in GUESSES and parse["intent"]["confidence"] < FOLLOW_CONFIDENCE
-    bare = intent == last and not any(e["entity"] not in ("time", "scope") for e in parse["entities"])
-    if not (weak or bare):
-        return None
-    return "knowledge_question" if last == "knowledge_question" else "inform"
+    confidence = parse["intent"]["confidence"]
+    if intent == last and not any(e["entity"] not in ("time", "scope") for e in parse["entities"]):
+        return intent  # the same question, about what the last one was about
+    if (intent in GUESSES and confidence < FOLLOW_CONFIDENCE) or (confidence < discourse.WEAK and not discourse.topic(text)):
+        return "knowledge_question" if last == "knowledge_question" else "inform"
+    return None
 
 
 def course(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | None:
@@ -71,6 +75,20 @@ def course(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | Non
     if not m or any(e["entity"] == "park" for e in parse["entities"]) or not COURSE_RE.search(park):
         return None
     return entity("park", COURSE_RE.sub(f"{m.group(1)}코스", park))
+
+
+def own_nouns(text: str) -> list[str]:
+    return [n for n in korean.nouns(text) if n not in QUESTION_NOUNS]
+
+
+async def by_evidence(parse: dict[str, Any], citizen: bool) -> dict[str, Any]:
+    """A real question the classifier took for small talk or help ("나쁨일 때 마스크는 어떤 걸 써야 하나요" as help):
+    when the reading room answers it, it is a question to the documents."""
+    text, intent = parse["text"], parse["intent"]["name"]
+    if intent not in GUESSES - {"knowledge_question"} or not QUESTION_RE.search(text) or len([t for t in knowledge.question_terms(text) if len(t) > 1]) < 2 or discourse.cue(text):
+        return parse
+    lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
+    return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}} if lead else parse
 
 
 def entity(kind: str, value: Any) -> dict[str, Any]:

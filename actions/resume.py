@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .base import CityAction, Context, Reply, cited
 from .citydata import UnknownKey
 from .korean import josa
@@ -35,12 +37,24 @@ class ActionIntlCooperation(CityAction):
         return cited(text, r, short=f"자매 {sister} · 우호 {len(cities) - sister}", data={"type": "intl", **r.data})
 
 
+GENERIC = {"지수", "순위", "평가", "도시", "세계", "글로벌"}
+
+
+def distinctive(name: str) -> list[str]:
+    """The words that tell one ranking from another: 관광 in 세계 관광 도시 순위, GFCI, 금융센터 …"""
+    return [w for w in re.findall(r"[가-힣]{2,}|[A-Z]{3,}", name) if w not in GENERIC]
+
+
 class ActionCityRanking(CityAction):
     intent = "city_ranking"
 
     async def answer(self, ctx: Context) -> Reply:
         r = await ctx.city.get("ranking", None)
         d = r.data
+        text = ctx.tracker.latest_message.get("text", "")
+        if named := [x for x in d["rankings"] if any(w in text for w in distinctive(x["name"]))]:  # "세계 관광 도시 순위는?"
+            ranks = ", ".join(f"{x['name']}에서 {x['rank']}위({x['year']}년, {x['org']})" for x in named)
+            return cited(f"서울은 {ranks}입니다.", r, short=f"{named[0]['name']} {named[0]['rank']}위", data={"type": "ranking", **d})
         ranks = ", ".join(f"{x['name']} {x['rank']}위({x['year']})" for x in d["rankings"][:3])
         award = d["awards"][0]
         text = f"서울은 {ranks}입니다. 최근 수상: {award['name']}({award['year']}, {award['project']})."

@@ -85,6 +85,8 @@ class EmbeddedDialogue:
         t_nlu = time.perf_counter()
         dispatcher = CollectingDispatcher()
         parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
+        citizen = not actions.can(metadata.get("role", "citizen"), "internal_data")
+        parts = [await actions.references.by_evidence(p, citizen) for p in parts]
         parse = {**parts[0], "text": text}  # what the turn reports: the first request, as understood
         for part in parts:  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
             for name, entities in self.slots.items():
@@ -112,7 +114,12 @@ class EmbeddedDialogue:
         asks = [p for p in parts if p["intent"]["name"] in actions.FOLLOW_UP_INTENTS and p["intent"]["confidence"] >= MULTI_CONFIDENCE]
         if not asks:
             return [parse]
-        for p in parts:  # "실업률과 고용률 같이", "보건이랑 교육 분야": a part without a topic of its own asks what the other asks
+        # "실업률과 고용률 같이", "보건이랑 교육 분야": a part with names but no topic word asks what the last part asks
+        # (the asking words come last in Korean)
+        for p in parts[:-1]:
+            if parts[-1] in asks and not discourse.topic(p["text"]) and (names := self.nlu.names(p["text"])):
+                p["intent"], p["entities"] = {**parts[-1]["intent"]}, names
+        for p in parts:
             if p not in asks and not discourse.topic(p["text"]) and (names := self.nlu.names(p["text"])):
                 p["intent"], p["entities"] = {**asks[0]["intent"]}, names
         if any(p["intent"]["name"] not in actions.FOLLOW_UP_INTENTS for p in parts):

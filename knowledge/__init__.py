@@ -75,6 +75,9 @@ def question_terms(question: str) -> list[str]:
     return [t for t in content_words(question) if t not in QUESTION_WORDS]
 
 
+HANGUL = re.compile(r"[가-힣]")
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text.lower())
 
@@ -82,6 +85,8 @@ def squash(text: str) -> str:
 def coverage(question: str, passage: str) -> float:
     """Share of the question's content words found in the passage (as substrings: 시민시장실 holds 시장)."""
     terms = set(question_terms(question))
+    if len(long := {t for t in terms if len(t) > 1 or not HANGUL.match(t)}) >= 2:
+        terms = long  # a one-letter stem ("재요" -> 재) is found inside any word (재단)
     text = squash(passage)
     return sum(t in text for t in terms) / len(terms) if terms else 0.0
 
@@ -98,15 +103,16 @@ def sentences(passage: str) -> list[str]:
 
 def lead(question: str, passages: list[str], headings: list[str] | None = None, context: str = "") -> str:
     """The sentence that covers the question best, with the next-best sentence of the same passage when it adds
-    words of the question. Ties go to the passage whose heading (title and section) covers the question, then to the
-    sentence that covers the `context` a follow-up leans on, then to earlier passages. A sentence that only announces
+    words of the question. A follow-up's sentence also covers the `context` it leans on ("2017년엔?" after a question
+    about good-air days). Ties go to the passage whose heading (title and section) covers the question, then to
+    earlier passages. A sentence that only announces
     what follows ("…다섯 개 메뉴로 구성됩니다.") brings the next one."""
-    terms = set(question_terms(question))
+    terms = set(question_terms(question)) | (set(question_terms(context)) if context else set())
     headings = headings or [""] * len(passages)
     best = None
     for rank, passage in enumerate(passages):
         for i, sent in enumerate(sentences(passage)):
-            key = (coverage(question, sent), coverage(question, headings[rank]), coverage(context, sent) if context else 0.0, -rank)
+            key = (coverage(question, sent) + (coverage(context, sent) if context else 0.0), figure(question, sent), coverage(question, headings[rank]), -rank)
             if best is None or key > best[0]:
                 best = (key, rank, i)
     if best is None:
@@ -124,6 +130,18 @@ def lead(question: str, passages: list[str], headings: list[str] | None = None, 
     return first
 
 
+def figure(question: str, sentence: str) -> bool:
+    """The question asks how much or how many and the sentence has a figure."""
+    return bool(AMOUNT_RE.search(question) and FIGURE_RE.search(sentence))
+
+
+def best_sentence(question: str, text: str) -> str:
+    return max(sentences(text), key=lambda s: (coverage(question, s), figure(question, s)))
+
+
+AMOUNT_RE = re.compile(r"얼마|몇|며칠|how (?:many|much|often|long)", re.I)
+# an amount, not a date: "10만 원", "15곳", "71일", "3,200개" (not "12월부터")
+FIGURE_RE = re.compile(r"\d[\d,.]*\s?(?:만|억|천|조)?\s?(?:원|명|곳|개|일|대|건|회|배|톤|%|km|㎍|분|시간)")
 ANNOUNCES = 30  # characters: a sentence this short rarely answers on its own
 
 
@@ -154,11 +172,13 @@ __all__ = [
     "KnowledgeStore",
     "LoadError",
     "answer",
+    "best_sentence",
     "cite",
     "coverage",
     "get_store",
     "ingest_sample_corpus",
     "open_store",
+    "question_terms",
     "lead",
     "search",
     "sentences",

@@ -56,7 +56,7 @@ def annotate(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # What a city secretary cannot serve, and small talk: cues that override a weak intent guess to out_of_scope
 # (the action answers each kind: where to ask instead, or a short human reply).
 LIMIT_CUES: dict[str, re.Pattern[str]] = {
-    "bike": re.compile(r"따릉이|자전거|킥보드|\bbikes?\b|bicycle|scooter", re.I),
+    "bike": re.compile(r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle|scooter", re.I),  # 분담률: an indicator
     "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
     "directions": re.compile(
         r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to", re.I
@@ -94,7 +94,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
         "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥",
         "air_quality": r"미세\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)",
-        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증",
+        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증",
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철",
         "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구",
         "disaster_status": r"재난|화재|구급|구조\s?(?:출동|건)|안전\s?상황",
@@ -106,6 +106,9 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
     }.items()
 }
+
+
+PARK_ACCESS_RE = re.compile(r"(?:공원|둘레길|숲).{0,12}(?:들어갈\s?수|걸을\s?수|산책|입장|출입|개방|통제|문\s?열)")
 
 
 def topic(text: str) -> str | None:
@@ -125,7 +128,9 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     found = cue(text)
     if found and (weak or found[1] in STRONG or (found[0] == "small_talk" and EXCLAIM_RE.search(text))):
         return "out_of_scope"
-    if (weak or intent == "knowledge_question") and (named := topic(text)) and named != intent:
+    if intent == "living_population" and PARK_ACCESS_RE.search(text):  # a park is a place too: entry is the park's status
+        return "park_info"
+    if (weak or intent == "knowledge_question") and intent != "nlu_fallback" and (named := topic(text)) and named != intent:
         return named
     if weak and entities and all(e["entity"] in ("time", "scope") for e in entities):
         return "inform"

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .korean import kiwi
 from .training_data import TrainingData
 
 # Entity types that are only reported for the intents that use them (INTENTS.md);
@@ -148,6 +149,11 @@ class Candidate:
     extractor: str
 
 
+def noun_at(text: str, pos: int) -> bool:
+    """A one-letter name is a noun there ("배 가격"), not part of a verb ("싸게 파는", "배워")."""
+    return any(t.start == pos and t.len == 1 and t.tag.startswith("NN") for t in kiwi().tokenize(text))
+
+
 class EntityExtractor:
     def __init__(self, data: TrainingData):
         canon_types: dict[str, set[str]] = {}
@@ -192,7 +198,7 @@ class EntityExtractor:
         for s in range(len(norm)):
             for e in range(min(len(norm), s + self.max_len), s, -1):
                 opts = self.table.get(norm[s:e])
-                if opts and self._plausible(text, index[s], index[e - 1] + 1, e - s):
+                if opts and self._plausible(text, index[s], index[e - 1] + 1, e - s) and (e - s > 1 or noun_at(text, index[s])):
                     out.append(Candidate(index[s], index[e - 1] + 1, tuple(sorted(opts)), "gazetteer"))
         return out
 

@@ -46,6 +46,11 @@ def content_words_many(texts: list[str]) -> list[list[str]]:
         return [list(_cache[t]) if t in _cache else list(analysed[t]) for t in texts]
 
 
+def nouns(text: str) -> list[str]:
+    """The nouns, foreign words and numbers of a text ("2017년엔 며칠이었어요?" -> 2017, 며칠)."""
+    return [t.form for t in kiwi().tokenize(text) if t.tag in ("NNG", "NNP", "SL", "SN")]
+
+
 def content_words(text: str) -> list[str]:
     """The terms worth searching for in one text."""
     return content_words_many([text])[0]
