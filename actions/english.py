@@ -18,6 +18,10 @@ from .citydata import Reading, UnknownKey
 
 # "Gangnam-gu" for 강남구: the romanized names the NLU reads, written back the official way.
 DISTRICT_EN = {ko: f"{en.capitalize()}-gu" for en, ko in nlu_english.DISTRICTS_EN.items()}
+# "Myeongdong" for 명동 관광특구: the first English name the NLU reads for each place.
+PLACE_EN: dict[str, str] = {}
+for en, (_, ko) in nlu_english.PLACES_EN.items():
+    PLACE_EN.setdefault(ko, en.upper() if len(en) <= 3 else en.title())
 GRADE = {"좋음": "good", "보통": "moderate", "나쁨": "unhealthy", "매우나쁨": "very unhealthy", "매우 나쁨": "very unhealthy"}
 CONGESTION = {"여유": "not crowded", "보통": "moderately busy", "약간 붐빔": "somewhat crowded", "붐빔": "crowded"}
 CAN_DO = "In English I can tell you about subway lines, air quality, weather, traffic, crowds and the city's public documents."
@@ -89,7 +93,8 @@ async def crowds(ctx: Context) -> Reply:
     r = await ctx.city.get("place", loc[1])
     d = r.data
     state = CONGESTION.get(d["congestion"], d["congestion"])
-    return cited(f"It is {state} there now, about {d['population_min']:,}–{d['population_max']:,} people.", r, short=f"{state}")
+    name = PLACE_EN.get(loc[1], loc[1])
+    return cited(f"{name} is {state} now, about {d['population_min']:,}–{d['population_max']:,} people.", r, short=f"{name}: {state}"[:40])
 
 
 async def documents(ctx: Context) -> Reply:
@@ -99,7 +104,7 @@ async def documents(ctx: Context) -> Reply:
         return Reply(f"I could not find that in the city's public documents. {CALL_120}", short="Not in the documents")
     return Reply(
         f"According to the documents: {lead} (Source: {hits[0]['title']}, {hits[0]['location']})",
-        short=lead[:40],
+        short=knowledge.best_sentence(question, lead)[:40],
         data={"type": "knowledge", "passages": hits},
         sources=[{"kind": "document", **{k: h[k] for k in ("title", "section", "location", "url", "source")}, "quote": h["text"]} for h in hits],
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rasa_sdk.events import SlotSet
+
 from .base import CityAction, Context, Reply, cited, no_data_for, stamp
 from .citydata import UnknownKey
 from .korean import approx, when
@@ -283,7 +285,13 @@ class ActionParkInfo(CityAction):
         text += f" 오늘 방문객 약 {approx(d['visitors_today'])}명."
         if d["notice"]:
             text += f" 안내: {d['notice']}."
-        return cited(text, r, short=f"{park} {d['status']}", data={"type": "park", "park": park, **d})
+        reply = cited(text, r, short=f"{park} {d['status']}", data={"type": "park", "park": park, **d})
+        try:  # a park with crowd data is the place "거기 사람 많아요?" asks about next
+            await ctx.city.get("place", park)
+            reply.events += [SlotSet("place", park), SlotSet("district", None), SlotSet("station", None)]
+        except UnknownKey:
+            pass
+        return reply
 
 
 CLOSE_RE = re.compile(r"닫아|닫고|꺼\s?줘|끄고|꺼|치워|내려|그만")

@@ -85,10 +85,12 @@ def squash(text: str) -> str:
 def coverage(question: str, passage: str) -> float:
     """Share of the question's content words found in the passage (as substrings: 시민시장실 holds 시장)."""
     terms = set(question_terms(question))
-    if len(long := {t for t in terms if len(t) > 1 or not HANGUL.match(t)}) >= 2:
-        terms = long  # a one-letter stem ("재요" -> 재) is found inside any word (재단)
-    text = squash(passage)
-    return sum(t in text for t in terms) / len(terms) if terms else 0.0
+    if not terms:
+        return 0.0
+    text, stems = squash(passage), set(content_words(passage))
+    # a word is found inside longer ones (시민시장실 holds 시장), or as a stem ("나쁨" holds 나쁘); a one-letter stem
+    # only as a stem ("재요" -> 재 is not in 재단)
+    return sum(t in stems or (t in text and (len(t) > 1 or not HANGUL.match(t))) for t in terms) / len(terms)
 
 
 def sentences(passage: str) -> list[str]:
@@ -141,7 +143,11 @@ def best_sentence(question: str, text: str) -> str:
 
 AMOUNT_RE = re.compile(r"얼마|몇|며칠|how (?:many|much|often|long)", re.I)
 # an amount, not a date: "10만 원", "15곳", "71일", "3,200개" (not "12월부터")
-FIGURE_RE = re.compile(r"\d[\d,.]*\s?(?:만|억|천|조)?\s?(?:원|명|곳|개|일|대|건|회|배|톤|%|km|㎍|분|시간)")
+FIGURE_RE = re.compile(
+    r"\d[\d,.]*\s?(?:만|억|천|조)?\s?(?:원|명|곳|개|일|대|건|회|배|톤|%|km|㎍|분|시간)"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)\b\s?(?:to\s\w+\s)?(?:minutes?|hours?|days?|won|people|percent)",
+    re.I,
+)
 ANNOUNCES = 30  # characters: a sentence this short rarely answers on its own
 
 
