@@ -138,7 +138,9 @@ class ActionAdminIndicator(CityAction):
         value = number(d["value"]) if d["value"] >= 10_000 else g(d["value"])
         text = f"{josa(name, '은')} {d['year']}년 {value}{d['unit']}입니다"
         if ctx.time == "last_year" and d["previous"] is None:
-            return Reply(f"{josa(name, '은')} 전년 값이 없어 비교할 수 없습니다. {d['year']}년 값은 {value}{d['unit']}입니다.", short="전년 값 없음")
+            return Reply(
+                f"{josa(name, '은')} 전년 값이 없어 비교할 수 없습니다. {d['year']}년 값은 {value}{d['unit']}입니다.", short="전년 값 없음"
+            )
         if d["previous"] is not None:
             prev = number(d["previous"]) if d["previous"] >= 10_000 else g(d["previous"])
             diff = d["value"] - d["previous"]
@@ -155,7 +157,11 @@ class ActionProjectStatus(CityAction):
         name = ctx.mentioned("project")
         if not name:
             r = await ctx.city.get("project", None)
-            text = f"핵심 사업 {len(r.data)}건: " + ", ".join(f"{i}. {k} {v['progress_pct']}%" for i, (k, v) in enumerate(r.data.items(), 1)) + "."
+            text = (
+                f"핵심 사업 {len(r.data)}건: "
+                + ", ".join(f"{i}. {k} {v['progress_pct']}%" for i, (k, v) in enumerate(r.data.items(), 1))
+                + "."
+            )
             reply = cited(text, r, short=f"핵심 사업 {len(r.data)}건", data={"type": "projects", "projects": r.data})
             reply.events.append(SlotSet("listed_items", {"entity": "project", "intent": self.intent, "items": list(r.data)}))
             return reply

@@ -108,7 +108,7 @@ class Context:
 
     @property
     def citywide(self) -> bool:
-        """"서울 전체로는?": the whole city, whatever district the conversation was about."""
+        """ "서울 전체로는?": the whole city, whatever district the conversation was about."""
         return self.mentioned("scope") == "city"
 
     def location(self) -> tuple[str, str] | None:
@@ -270,7 +270,11 @@ def no_data_for(time: str, intent: str) -> Reply:
     when_ = TIME_WORDS.get(time, "그때")
     topic = TOPICS[intent]
     if time in FUTURE:
-        where = "기상청 날씨누리(weather.go.kr)에서 예보를 확인해 주세요." if intent in ("weather", "air_quality") else "지금 상황만 안내할 수 있습니다."
+        where = (
+            "기상청 날씨누리(weather.go.kr)에서 예보를 확인해 주세요."
+            if intent in ("weather", "air_quality")
+            else "지금 상황만 안내할 수 있습니다."
+        )
         text = f"{when_} {topic} 예보 자료는 제게 없습니다. {where}"
     else:
         text = f"{when_} {topic} 기록은 제게 없습니다. 지난 자료는 서울 열린데이터광장(data.seoul.go.kr)에서 찾아보실 수 있습니다."
@@ -296,7 +300,19 @@ WALL_SCREENS = {
     "indicators": "admin_status",
     "indicator": "admin_status",
     **dict.fromkeys(
-        ("disaster", "traffic", "air_quality", "weather", "water_quality", "price", "prices", "station", "subway_line", "subway_lines", "bus"),
+        (
+            "disaster",
+            "traffic",
+            "air_quality",
+            "weather",
+            "water_quality",
+            "price",
+            "prices",
+            "station",
+            "subway_line",
+            "subway_lines",
+            "bus",
+        ),
         "city_status",
     ),
 }

@@ -75,7 +75,10 @@ class ActionHelp(CityAction):
 # What the secretary cannot serve (and where to ask instead), and short human answers to small talk;
 # the cues that recognise them are nlu/discourse.py's.
 LIMITS = {
-    "bike": ("따릉이 대여와 대여소 위치는 안내하지 못합니다. '서울자전거 따릉이' 앱이나 bikeseoul.com에서 확인해 주세요.", "따릉이 앱에서 확인"),
+    "bike": (
+        "따릉이 대여와 대여소 위치는 안내하지 못합니다. '서울자전거 따릉이' 앱이나 bikeseoul.com에서 확인해 주세요.",
+        "따릉이 앱에서 확인",
+    ),
     "toilet": ("가까운 공중화장실 위치는 안내하지 못합니다. 지도 앱에서 '공중화장실'을 검색해 주세요.", "지도 앱에서 검색"),
     "directions": ("길 안내는 하지 못합니다. 지도 앱의 길찾기를 이용해 주세요.", "길 안내는 지도 앱으로"),
     "location": ("가게나 시설의 위치는 안내하지 못합니다. 지도 앱에서 찾아 주세요.", "위치는 지도 앱으로"),
@@ -250,7 +253,12 @@ async def document_answer(ctx: Context) -> Reply | None:
             }
             for h in hits
         ],
-        events=[SlotSet("last_document", {**{k: hits[0][k] for k in ("title", "section", "location", "url", "source")}, "question": f"{context} {question}".strip()})],
+        events=[
+            SlotSet(
+                "last_document",
+                {**{k: hits[0][k] for k in ("title", "section", "location", "url", "source")}, "question": f"{context} {question}".strip()},
+            )
+        ],
     )
 
 

@@ -83,7 +83,9 @@ async def traffic(ctx: Context) -> Reply:
     district = await ctx.district_of()
     r = await ctx.city.get("traffic", district)
     d = r.data if district else r.data["city"]
-    return cited(f"Average road speed in {where(district)}: {d['avg_speed_kmh']:g} km/h.", r, short=f"{where(district)} {d['avg_speed_kmh']:g} km/h")
+    return cited(
+        f"Average road speed in {where(district)}: {d['avg_speed_kmh']:g} km/h.", r, short=f"{where(district)} {d['avg_speed_kmh']:g} km/h"
+    )
 
 
 async def crowds(ctx: Context) -> Reply:
@@ -106,7 +108,9 @@ async def documents(ctx: Context) -> Reply:
         f"According to the documents: {lead} (Source: {hits[0]['title']}, {hits[0]['location']})",
         short=knowledge.best_sentence(question, lead)[:40],
         data={"type": "knowledge", "passages": hits},
-        sources=[{"kind": "document", **{k: h[k] for k in ("title", "section", "location", "url", "source")}, "quote": h["text"]} for h in hits],
+        sources=[
+            {"kind": "document", **{k: h[k] for k in ("title", "section", "location", "url", "source")}, "quote": h["text"]} for h in hits
+        ],
     )
 
 

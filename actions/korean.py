@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import datetime
 
 # Final consonant (jongseong) indexes that matter for particles.

@@ -75,7 +75,9 @@ class ActionNavigate(CityAction):
             if rx.search(text):
                 directive = {"type": "navigate", "screen": screen, **({"layer": layer} if layer else {})}
                 await ctx.records.audit(ctx.actor, "screen.navigate", screen, directive)
-                return Reply(f"{josa(label, '으로')} 이동합니다.", short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive})
+                return Reply(
+                    f"{josa(label, '으로')} 이동합니다.", short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive}
+                )
         return Reply(
             "어느 화면으로 이동할까요? 도시 현황, 행정 현황, 시민 여론, 서울 이력서, 디지털 자료실 또는 사업 이름을 말씀해 주세요.",
             short="어느 화면인가요?",
@@ -288,7 +290,7 @@ VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무�
 
 
 async def offer_undo(ctx: Context) -> Reply:
-    """"아까 결재한 거 되돌려": the user's last decision, back to pending after a confirmation, within the window."""
+    """ "아까 결재한 거 되돌려": the user's last decision, back to pending after a confirmation, within the window."""
     if not access.can(ctx.role, "approve"):
         return Reply(access.refusal(ctx.role, "approve"), short="권한 없음")
     window = deps.settings().undo_window_s
@@ -309,7 +311,11 @@ async def offer_undo(ctx: Context) -> Reply:
 async def undo(ctx: Context, pending: dict[str, Any]) -> Reply:
     window = timedelta(seconds=deps.settings().undo_window_s)
     doc = await ctx.records.approval(pending["approval_id"])
-    if doc is None or doc["number"] != pending.get("number") or not await ctx.records.undo_decision(ctx.actor, doc["id"], pending["status"], window):
+    if (
+        doc is None
+        or doc["number"] != pending.get("number")
+        or not await ctx.records.undo_decision(ctx.actor, doc["id"], pending["status"], window)
+    ):
         return Reply("되돌리지 못했습니다. 이미 바뀌었거나 되돌릴 수 있는 시간이 지났습니다.", short="되돌리기 실패")
     return Reply(
         f"「{doc['title']}」 문서를 결재 대기로 되돌렸습니다.",

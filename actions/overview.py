@@ -64,7 +64,21 @@ async def districts(city: CityData) -> dict[str, Any]:
 
 async def tiles(city: CityData, role: str) -> dict[str, Any]:
     """② Real-time city status, ③ administrative status and ④ news, as tiles."""
-    names = ("disaster", "air", "traffic", "weather", "water", "price", "finance", "alerts", "line", "indicator", "project", "pledge", "ranking")
+    names = (
+        "disaster",
+        "air",
+        "traffic",
+        "weather",
+        "water",
+        "price",
+        "finance",
+        "alerts",
+        "line",
+        "indicator",
+        "project",
+        "pledge",
+        "ranking",
+    )
     got = dict(zip(names, await asyncio.gather(*(city.get(n) for n in names)), strict=True))  # type: ignore[arg-type]
     inside = access.can(role, "internal_data")
     dis, fin = got["disaster"], got["finance"].data
@@ -87,21 +101,34 @@ async def tiles(city: CityData, role: str) -> dict[str, Any]:
             "sectors": [{"sector": k, **v} for k, v in fin["sectors"].items() if k != "세입"],
             **provenance(got["finance"]),
         },
-        "alerts": {"items": [pick(a, ("created_at", "level", "kind", "regions", "message")) for a in got["alerts"].data], **provenance(got["alerts"])},
+        "alerts": {
+            "items": [pick(a, ("created_at", "level", "kind", "regions", "message")) for a in got["alerts"].data],
+            **provenance(got["alerts"]),
+        },
         "transit": {
             "lines": [{"line": k, **pick(v, ("status", "delay_min", "reason", "crowding"))} for k, v in got["line"].data.items()],
             **provenance(got["line"]),
         },
         "indicators": {
-            "items": [{"name": k, **pick(v, ("value", "unit", "year", "target", "previous", "sector"))} for k, v in got["indicator"].data.items() if inside or v.get("public")],
+            "items": [
+                {"name": k, **pick(v, ("value", "unit", "year", "target", "previous", "sector"))}
+                for k, v in got["indicator"].data.items()
+                if inside or v.get("public")
+            ],
             **provenance(got["indicator"]),
         },
         "projects": {
-            "items": [{"name": k, **pick(v, ("id", "summary", "progress_pct", "phase", "department", "budget", "start"))} for k, v in got["project"].data.items()],
+            "items": [
+                {"name": k, **pick(v, ("id", "summary", "progress_pct", "phase", "department", "budget", "start"))}
+                for k, v in got["project"].data.items()
+            ],
             **provenance(got["project"]),
         },
         "pledges": {
-            "items": [{"name": k, **pick(v, ("completion_pct", "status", "department", "checked_on"))} for k, v in got["pledge"].data["pledges"].items()],
+            "items": [
+                {"name": k, **pick(v, ("completion_pct", "status", "department", "checked_on"))}
+                for k, v in got["pledge"].data["pledges"].items()
+            ],
             **provenance(got["pledge"]),
         },
         "resume": {**pick(got["ranking"].data, ("rankings", "awards", "press")), **provenance(got["ranking"])},
@@ -110,7 +137,10 @@ async def tiles(city: CityData, role: str) -> dict[str, Any]:
         opinion = await city.get("opinion")
         topics = opinion.data.get("topics", opinion.data) if isinstance(opinion.data, dict) else {}
         out["opinion"] = {
-            "topics": [{"topic": k, **pick(v, ("today", "week", "week_change_pct", "call_120", "online_mentions", "sentiment"))} for k, v in topics.items()],
+            "topics": [
+                {"topic": k, **pick(v, ("today", "week", "week_change_pct", "call_120", "online_mentions", "sentiment"))}
+                for k, v in topics.items()
+            ],
             **provenance(opinion),
         }
     return out

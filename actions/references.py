@@ -16,7 +16,16 @@ from nlu import discourse, korean
 
 # A demonstrative and what it points at -> the entity type it refers to.
 REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길)")
-NOUN_TYPES = {"사업": "project", "프로젝트": "project", "공약": "pledge", "지표": "indicator", "노선": "subway_line", "도로": "road", "공원": "park", "둘레길": "park"}
+NOUN_TYPES = {
+    "사업": "project",
+    "프로젝트": "project",
+    "공약": "pledge",
+    "지표": "indicator",
+    "노선": "subway_line",
+    "도로": "road",
+    "공원": "park",
+    "둘레길": "park",
+}
 TYPE_INTENTS = {
     "project": "project_status",
     "pledge": "pledge_status",
@@ -69,7 +78,7 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
 
 
 def course(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | None:
-    """"2코스는요" after 서울둘레길 5코스: the same trail's course 2."""
+    """ "2코스는요" after 서울둘레길 5코스: the same trail's course 2."""
     m = COURSE_RE.search(parse["text"])
     park = slots.get("park") or ""
     if not m or any(e["entity"] == "park" for e in parse["entities"]) or not COURSE_RE.search(park):
@@ -85,7 +94,12 @@ async def by_evidence(parse: dict[str, Any], citizen: bool) -> dict[str, Any]:
     """A real question the classifier took for small talk or help ("나쁨일 때 마스크는 어떤 걸 써야 하나요" as help):
     when the reading room answers it, it is a question to the documents."""
     text, intent = parse["text"], parse["intent"]["name"]
-    if intent not in GUESSES - {"knowledge_question"} or not QUESTION_RE.search(text) or len([t for t in knowledge.question_terms(text) if len(t) > 1]) < 2 or discourse.cue(text):
+    if (
+        intent not in GUESSES - {"knowledge_question"}
+        or not QUESTION_RE.search(text)
+        or len([t for t in knowledge.question_terms(text) if len(t) > 1]) < 2
+        or discourse.cue(text)
+    ):
         return parse
     lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
     return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}} if lead else parse
@@ -105,12 +119,20 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         items = listed["items"]
         if 1 <= int(ordinal) <= len(items):
             kept = [e for e in parse["entities"] if e["entity"] != "doc_number"]
-            return {**parse, "intent": {**parse["intent"], "name": listed["intent"]}, "entities": [*kept, entity(listed["entity"], items[int(ordinal) - 1])]}
+            return {
+                **parse,
+                "intent": {**parse["intent"], "name": listed["intent"]},
+                "entities": [*kept, entity(listed["entity"], items[int(ordinal) - 1])],
+            }
     # "그 사업 예산은?": the thing just talked about, asked about again
     if m := REFERENCE_RE.search(text):
         kind = NOUN_TYPES[m.group(1)]
         if kind not in said and slots.get(kind):
-            return {**parse, "intent": {**parse["intent"], "name": TYPE_INTENTS[kind]}, "entities": [*parse["entities"], entity(kind, slots[kind])]}
+            return {
+                **parse,
+                "intent": {**parse["intent"], "name": TYPE_INTENTS[kind]},
+                "entities": [*parse["entities"], entity(kind, slots[kind])],
+            }
     if UNDO_RE.search(text) and APPROVAL_WORDS_RE.search(text):  # "아까 결재한 거 되돌려"
         return {**parse, "intent": {**parse["intent"], "name": "approval_decide"}}
     if DOCUMENT_CUE_RE.search(text) and "doc_number" not in said and intent not in ("approval_decide", "approval_list", "navigate"):

@@ -114,7 +114,12 @@ def lead(question: str, passages: list[str], headings: list[str] | None = None, 
     best = None
     for rank, passage in enumerate(passages):
         for i, sent in enumerate(sentences(passage)):
-            key = (coverage(question, sent) + (coverage(context, sent) if context else 0.0), figure(question, sent), coverage(question, headings[rank]), -rank)
+            key = (
+                coverage(question, sent) + (coverage(context, sent) if context else 0.0),
+                figure(question, sent),
+                coverage(question, headings[rank]),
+                -rank,
+            )
             if best is None or key > best[0]:
                 best = (key, rank, i)
     if best is None:

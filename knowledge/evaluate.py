@@ -60,7 +60,11 @@ class Figures:
 
 
 def run(
-    client: Any, folders: Iterable[Path], questions: list[dict[str, Any]], embeddings: Iterable[str], modes: Iterable[str] = ("dense", "hybrid")
+    client: Any,
+    folders: Iterable[Path],
+    questions: list[dict[str, Any]],
+    embeddings: Iterable[str],
+    modes: Iterable[str] = ("dense", "hybrid"),
 ) -> list[Figures]:
     """Each embedding's own collections in `client`: ingest `folders` (timed, model load excluded), then every question
     in every mode. Lexical (BM25) does not depend on the embedding: it is measured once, on the first."""
@@ -93,10 +97,22 @@ def table(figures: list[Figures]) -> str:
     """A Markdown table (what the README shows)."""
     kinds = [k for k in KINDS if any(k in f.kinds for f in figures)]
     counts = {k: figures[0].kinds.count(k) for k in kinds} if figures else {}
-    head = ["embedding", "mode", "hit@1", "hit@5", "MRR", *(f"{k} hit@5 ({counts[k]})" for k in kinds), "ingest ms/passage", "query p50 / p95 ms"]
+    head = [
+        "embedding",
+        "mode",
+        "hit@1",
+        "hit@5",
+        "MRR",
+        *(f"{k} hit@5 ({counts[k]})" for k in kinds),
+        "ingest ms/passage",
+        "query p50 / p95 ms",
+    ]
     rows = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for f in figures:
         cells = [f.embedding, f.mode, f"{f.hit(1):.3f}", f"{f.hit(K):.3f}", f"{f.mrr():.3f}", *(f"{f.hit(K, k):.3f}" for k in kinds)]
-        cells += [f"{f.ingest_ms_per_passage:.1f}" if f.mode != "lexical" else "—", f"{statistics.median(f.query_ms):.1f} / {f.p(0.95):.1f}"]
+        cells += [
+            f"{f.ingest_ms_per_passage:.1f}" if f.mode != "lexical" else "—",
+            f"{statistics.median(f.query_ms):.1f} / {f.p(0.95):.1f}",
+        ]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)

@@ -236,7 +236,14 @@ class KnowledgeStore:
     def documents(self, public_only: bool = False) -> list[dict[str, Any]]:
         """The current documents, newest first."""
         rows = [
-            {"id": d, "title": m["title"], "source": Path(m["path"]).name, "public": m["public"], "chunks": m["chunks"], "ingested_at": m["ingested_at"]}
+            {
+                "id": d,
+                "title": m["title"],
+                "source": Path(m["path"]).name,
+                "public": m["public"],
+                "chunks": m["chunks"],
+                "ingested_at": m["ingested_at"],
+            }
             for d, m in self.current().items()
             if m["public"] or not public_only
         ]

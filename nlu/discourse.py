@@ -24,7 +24,10 @@ TIMES: list[tuple[str, str]] = [
     ("last_month", r"지난\s?달|저번\s?달"),
     ("last_year", r"작년|지난\s?해|전년|1년\s?전|일\s?년\s?전"),
     ("next_year", r"내년"),
-    ("later_today", r"이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에)"),
+    (
+        "later_today",
+        r"이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에)",
+    ),
 ]
 TIME_RES = [(value, re.compile(pattern)) for value, pattern in TIMES]
 
@@ -59,16 +62,21 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     "bike": re.compile(r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle|scooter", re.I),  # 분담률: an indicator
     "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
     "directions": re.compile(
-        r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to", re.I
+        r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to",
+        re.I,
     ),
-    "personal": re.compile(r"(?:신고|민원|제보|작성)(?:한|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"),
+    "personal": re.compile(
+        r"(?:신고|민원|제보|작성)(?:한|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"
+    ),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
     "ask_where": re.compile(r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화)|누구(?:한테|에게)\s?(?:물어|문의)|문의\s?(?:처|할\s?곳)"),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
     "tired": re.compile(r"힘들|힘드|힘듦|피곤|지치|지쳤|졸려|우울|스트레스"),
     "sorry": re.compile(r"미안|죄송"),
-    "rude": re.compile(r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거|왜\s?안\s?(?:돼|되)|안\s?되잖|먹통|고장\s?났"),
+    "rude": re.compile(
+        r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거|왜\s?안\s?(?:돼|되)|안\s?되잖|먹통|고장\s?났"
+    ),
     "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야"),
 }
 WEAK = 0.6  # below this, a cue decides

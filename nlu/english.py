@@ -100,6 +100,9 @@ class EnglishIntents:
 
     def classify(self, text: str) -> tuple[str, float, list[dict[str, Any]]]:
         probs = self.classifier.predict_proba(embed([text]))[0]
-        ranking = [{"name": str(n), "confidence": round(float(p), 4)} for n, p in sorted(zip(self.classifier.classes_, probs, strict=True), key=lambda x: -x[1])]
+        ranking = [
+            {"name": str(n), "confidence": round(float(p), 4)}
+            for n, p in sorted(zip(self.classifier.classes_, probs, strict=True), key=lambda x: -x[1])
+        ]
         name, confidence = ranking[0]["name"], ranking[0]["confidence"]
         return (name if confidence >= MIN_CONFIDENCE else "nlu_fallback"), confidence, ranking

@@ -49,7 +49,9 @@ def mount(app: FastAPI) -> None:
 
 
 def render(request: Request, template: str, user: Principal, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, template, {"user": user, "home": HOME.get(user.role, "/"), **context}, status_code=status_code)
+    return templates.TemplateResponse(
+        request, template, {"user": user, "home": HOME.get(user.role, "/"), **context}, status_code=status_code
+    )
 
 
 def page(name: str, template: str):
@@ -60,7 +62,9 @@ def page(name: str, template: str):
             if user.anonymous:
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
             if user.role not in roles:
-                return render(request, "forbidden.html", user, status_code=403, page="forbidden", who="·".join(ROLE_NAMES[r][0] for r in roles))
+                return render(
+                    request, "forbidden.html", user, status_code=403, page="forbidden", who="·".join(ROLE_NAMES[r][0] for r in roles)
+                )
         return render(request, template, user, page=name, channel=channel)
 
     return show
@@ -107,7 +111,16 @@ async def login_form(
     except ApiError as exc:
         status, ko, _ = CATALOGUE[exc.code]
         message = ko.format(**exc.params)
-        return render(request, "login.html", Principal(), status_code=status, page="login", next=safe_next(next) or "", error=message, username=username)
+        return render(
+            request,
+            "login.html",
+            Principal(),
+            status_code=status,
+            page="login",
+            next=safe_next(next) or "",
+            error=message,
+            username=username,
+        )
     target = safe_next(next) or HOME.get(user.role, "/")
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, settings, access)
