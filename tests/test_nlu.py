@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nlu import domain, evaluate, load, load_files, split
@@ -122,3 +123,10 @@ def test_model_is_cached_and_retrained_when_data_changes(tmp_path):
     engine = load_or_train(model_dir, data_dir)
     assert second.exists() and not first.exists()
     assert engine.parse("좋은 하루예요 비서님")["intent"]["name"] == "greet"
+
+
+def test_direct_scorer_gives_the_pipelines_probabilities(engine):
+    """parse() scores from the vocabularies and coefficients directly; the numbers must be sklearn's own."""
+    for text in ("강남구 미세먼지 어때?", "재난안전과장 연결해줘", "2번 문서 승인해", "아 오늘 힘드네", "ㅋㅋ", ""):
+        masked = engine.extractor.mask(text, engine.extractor.candidates(text))
+        assert np.allclose(engine.classifier.predict_proba([masked])[0], engine.scorer.proba(masked), atol=1e-9), text
