@@ -177,7 +177,7 @@ def officer_label(o: dict[str, Any]) -> str:
 
 
 THERE_RE = re.compile(r"거기|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")
-THAT_FIELD_RE = re.compile(r"그\s?(?:분야|건|민원|문제|쪽)|해당\s?(?:분야|민원)")
+THAT_FIELD_RE = re.compile(r"그\s?(?:분야|건|민원|문제|쪽|사업|공약|프로젝트)|해당\s?(?:분야|민원|사업)|담당")
 
 
 class ActionCallOfficer(CityAction):
@@ -185,7 +185,7 @@ class ActionCallOfficer(CityAction):
     permission = "call"
 
     async def answer(self, ctx: Context) -> Reply:
-        officers = [o for o in await ctx.records.directory() if o["id"] != ctx.actor.user_id]
+        officers = await ctx.records.directory()
         people, depts, topics = ctx.all_mentioned("person"), ctx.all_mentioned("department"), ctx.all_mentioned("topic")
         district = ctx.mentioned("district")
         text = ctx.tracker.latest_message.get("text", "")
@@ -193,6 +193,8 @@ class ActionCallOfficer(CityAction):
             district = ctx.tracker.get_slot("district")
         if not topics and THAT_FIELD_RE.search(text) and ctx.tracker.get_slot("topic"):  # "그 분야 담당자": the complaint topic
             topics = [ctx.tracker.get_slot("topic")]
+        if not (people or depts or topics or district) and THAT_FIELD_RE.search(text):
+            depts = await self.department_of_subject(ctx)  # "그 사업 담당자 연결해": the project's department
         match = (
             [o for o in officers if o["name"] in people]
             or [o for o in officers if district and district in o["districts"]]
@@ -206,7 +208,12 @@ class ActionCallOfficer(CityAction):
                     f"{josa(str(who), '과')} 연결할 담당자를 찾지 못했습니다. 부서 이름으로 다시 말씀해 주세요.", short="담당자 없음"
                 )
             return Reply("어느 부서 담당자를 연결할까요? 예: '재난안전과장 연결해줘'", short="어느 부서인가요?")
+        if match[0]["id"] == ctx.actor.user_id:  # the asker is the one in charge
+            label = officer_label({k: match[0][k] for k in OFFICER_FIELDS})
+            return Reply(f"{label}님 본인이 담당하고 계십니다.", short="본인 담당입니다")
         officer = {k: match[0][k] for k in OFFICER_FIELDS}
+        # "불법주차 담당 부서 어디예요": who is in charge, then the offer of a call
+        ask = f"{josa(officer_label(officer), '이')} 담당합니다. 영상통화를 걸까요?" if references.WHO_RE.search(text) else None
         pending = {"type": "call", "officer": officer, "asked_at": now().isoformat()}
         active = ctx.tracker.get_slot("active_call")
         if active and (call := await ctx.records.call(active)) and call["status"] != "ended":  # "…도 연결해": join the call
@@ -218,12 +225,22 @@ class ActionCallOfficer(CityAction):
                 keeps_pending=True,
             )
         return Reply(
-            f"{officer_label(officer)}에게 영상통화를 걸까요?",
+            ask or f"{officer_label(officer)}에게 영상통화를 걸까요?",
             short=f"{officer['name']} {officer['title']} 연결할까요?",
             data={"type": "call_confirm", "officer": officer},
             events=[SlotSet("pending_action", pending)],
             keeps_pending=True,
         )
+
+    @staticmethod
+    async def department_of_subject(ctx: Context) -> list[str]:
+        for kind in ("project", "pledge"):
+            if name := ctx.tracker.get_slot(kind):
+                try:
+                    return [(await ctx.city.get(kind, name)).data["department"]]
+                except UnknownKey:
+                    pass
+        return []
 
 
 class ActionEndCall(CityAction):

@@ -36,6 +36,7 @@ TYPE_INTENTS = {
 }
 DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백서|보고서|내용)|출처|어디(?:에|서)\s?나와")
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
+WHO_RE = re.compile(r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)")  # "그 분야 담당 부서 어디예요"
 UNDO_RE = re.compile(r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
@@ -133,6 +134,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
                 "intent": {**parse["intent"], "name": TYPE_INTENTS[kind]},
                 "entities": [*parse["entities"], entity(kind, slots[kind])],
             }
+    if WHO_RE.search(text) and intent not in ("approval_list", "approval_decide"):
+        return {**parse, "intent": {**parse["intent"], "name": "call_officer"}}
     if UNDO_RE.search(text) and APPROVAL_WORDS_RE.search(text):  # "아까 결재한 거 되돌려"
         return {**parse, "intent": {**parse["intent"], "name": "approval_decide"}}
     if DOCUMENT_CUE_RE.search(text) and "doc_number" not in said and intent not in ("approval_decide", "approval_list", "navigate"):

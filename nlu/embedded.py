@@ -118,12 +118,15 @@ class EmbeddedNLU:
     def parse_english(self, text: str) -> dict[str, Any]:
         """English (citizens): the intent from the multilingual encoder, names from their romanized forms."""
         name, confidence, ranking = self.english.classify(text)
+        entities = english.entities(text)
         name = discourse.override(text, name, confidence, [])
+        if entities and english.FOLLOW_UP_RE.match(text):  # "What about Mapo?", "And Seoul Station?"
+            name = "inform"
         return {
             "text": text,
             "language": "en",
             "intent": {"name": name, "confidence": round(confidence, 4)},
-            "entities": english.entities(text),
+            "entities": entities,
             "intent_ranking": ranking[:10],
         }
 

@@ -32,6 +32,7 @@ PLACES_EN = {
     "ddp": ("place", "DDP(동대문디자인플라자)"), "namsan": ("place", "남산공원"), "seoul forest": ("place", "서울숲공원"),
     "bukchon": ("place", "북촌한옥마을"), "sinchon": ("place", "신촌·이대역"), "city hall": ("place", "서울광장"),
 }  # fmt: skip
+FOLLOW_UP_RE = re.compile(r"\s*(?:what about|how about|and|also|then)\b", re.I)
 LINE_RE = re.compile(r"\bline\s?(\d)\b|\b(\d)(?:st|nd|rd|th)?\s?line\b", re.I)
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z-]*")
 MIN_CONFIDENCE = 0.2  # over ~30 intents a right answer is often near 0.25

@@ -23,7 +23,8 @@ WEAK_TYPES_BY_INTENT: dict[str, set[str]] = {
     "finance_status": {"sector"},
     "public_opinion": {"topic"},
     "admin_indicator": {"indicator"},
-    "pledge_status": {"pledge"},
+    "pledge_status": {"pledge", "doc_number"},  # "세 번째 공약": the n-th of the list just shown
+    "project_status": {"doc_number"},
     "intl_cooperation": {"city", "country"},
     "park_info": {"park"},
     "navigate": {"screen"},
