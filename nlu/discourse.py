@@ -62,7 +62,7 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     "bike": re.compile(r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle|scooter", re.I),  # 분담률: an indicator
     "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
     "directions": re.compile(
-        r"어떻게\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to",
+        r"어떻게\s?가|어디로\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to",
         re.I,
     ),
     "personal": re.compile(
@@ -81,7 +81,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
 }
 WEAK = 0.6  # below this, a cue decides
 GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what a name-only message is taken for
-STRONG = {"toilet", "bike", "personal"}  # these decide whatever the classifier says
+STRONG = {"toilet", "bike", "personal", "directions"}  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
 
