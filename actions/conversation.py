@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import knowledge
 from nlu import discourse
 
-from . import access, references
+from . import access, minutes, references
 from .base import FOLLOW_UP_INTENTS, CityAction, Context, Reply, stamp
 from .korean import number
 from .office import confirm, visible_approvals
@@ -266,6 +266,8 @@ class ActionKnowledgeQuestion(CityAction):
     intent = "knowledge_question"
 
     async def answer(self, ctx: Context) -> Reply:
+        if minutes.cue(ctx.tracker.latest_message.get("text", "")):  # "방금 통화 회의록 보여줘": that call's minutes
+            return await minutes.answer(ctx)
         last = ctx.tracker.get_slot("last_document")
         if last and references.DOCUMENT_REF_RE.search(ctx.tracker.latest_message.get("text", "")):
             return Reply(  # "그 문서 어디에 나와 있어?": where the last answer came from

@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk.events import SlotSet
 
-from . import access, deps, references
+from . import access, deps, references, share
 from .base import CityAction, Context, Reply
 from .citydata import UnknownKey
 from .korean import josa, when
@@ -43,6 +43,8 @@ class ActionNavigate(CityAction):
     permission = "screen"
 
     async def answer(self, ctx: Context) -> Reply:
+        if share.cue(ctx.tracker.latest_message.get("text", ""), True):  # "이 화면 통화에 보여줘": into the call (share.py)
+            return await share.answer(ctx)
         if project := ctx.mentioned("project"):
             p = (await ctx.city.get("project", project)).data
             target = {"kind": "project", "name": project, "id": p["id"], "path": p["screen"]}

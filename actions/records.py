@@ -445,6 +445,19 @@ class Records:
             row = await s.get(CallMinutesRow, call_id)
             return row.minutes if row else None
 
+    async def last_call(self, user_id: int) -> dict[str, Any] | None:
+        """The newest call this user was in (joined from a device of theirs, not only rung), with its participants."""
+        async with self.session() as s:
+            q = (
+                select(CallRow.id)
+                .join(CallParticipantRow, CallParticipantRow.call_id == CallRow.id)
+                .where(CallParticipantRow.user_id == user_id, CallParticipantRow.joined_at.is_not(None))
+                .order_by(CallRow.created_at.desc())
+                .limit(1)
+            )
+            call_id = await s.scalar(q)
+        return await self.call(call_id) if call_id else None
+
     async def latest_minutes(self, user_id: int) -> dict[str, Any] | None:
         """The minutes of the last call this user took part in."""
         async with self.session() as s:

@@ -14,6 +14,8 @@ from typing import Any
 import knowledge
 from nlu import discourse, korean
 
+from . import minutes, share
+
 # A demonstrative and what it points at -> the entity type it refers to.
 REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길)")
 NOUN_TYPES = {
@@ -112,6 +114,10 @@ def entity(kind: str, value: Any) -> dict[str, Any]:
 
 def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     text, intent = parse["text"], parse["intent"]["name"]
+    if minutes.cue(text):  # "방금 통화 회의록 보여줘" (taken for end_call): that call's own minutes (minutes.py)
+        return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
+    if share.cue(text, bool(slots.get("active_call"))):  # "이 화면 통화에 보여줘", "공유 중지": the wall into the call (share.py)
+        return {**parse, "intent": {**parse["intent"], "name": "navigate"}}
     said = {e["entity"] for e in parse["entities"]}
     listed = slots.get("listed_items") or {}
     ordinal = next((e["value"] for e in parse["entities"] if e["entity"] == "doc_number"), None)

@@ -43,6 +43,7 @@ class Calls:
         self.rooms: dict[str, webrtc.Room] = {}
         self.timers: dict[tuple[str, int], asyncio.Task] = {}
         self.finishing: dict[str, asyncio.Task] = {}
+        self.sharing: dict[str, dict[str, Any]] = {}  # call id -> the call.share frame of who shares a screen now
         self.lock = asyncio.Lock()
         self.asr: webrtc.CaptionASR | None = None
         webrtc.prune_recordings(settings)
@@ -143,6 +144,8 @@ class Calls:
             raise ApiError("invalid_sdp") from None
         if await self.storage.set_state(user.actor("call", client), call_id, user.user_id, "joined", ("accepted",), "call.join"):
             await self.notify(call_id, {"type": "call.joined", "user_id": user.user_id, "name": me["name"]})
+            if (shared := self.sharing.get(call_id)) and shared["user_id"] != user.user_id:  # a late joiner sees the label too
+                await self.notify(call_id, shared, [user.user_id])
         return {"sdp": answer.sdp, "type": answer.type}
 
     def emitter(self, call_id: str):
@@ -160,6 +163,35 @@ class Calls:
         if self.asr is None and s.call_captions and voice.asr.present(s.asr_backend, s.asr_model):
             self.asr = webrtc.CaptionASR(s.asr_backend, s.asr_model)
         return self.asr
+
+    # -- screen share ------------------------------------------------------------------
+    async def share(self, call_id: str, user: Principal, sharing: bool, screen: str | None, client: str) -> None:
+        """A participant's video is now a wall screen (or their camera again): the others are told, in Korean.
+
+        The picture itself changes in the browser (RTCRtpSender.replaceTrack): the server forwards it like any video.
+        """
+        call = await self.get(call_id, user)
+        if call["status"] == "ended":
+            raise ApiError("call_ended")
+        me = self.me(call, user)
+        if me["state"] != "joined":
+            raise ApiError("call_not_joined")
+        who = "시장님" if user.role == "mayor" else me["name"]
+        message = f"{who} 화면 공유 중" if sharing else f"{josa_i(who)} 화면 공유를 마쳤습니다."
+        frame = {
+            "type": "call.share",
+            "user_id": user.user_id,
+            "name": me["name"],
+            "sharing": sharing,
+            "screen": screen,
+            "message": message,
+        }
+        if sharing:
+            self.sharing[call_id] = frame
+        elif self.sharing.get(call_id, {}).get("user_id") == user.user_id:
+            self.sharing.pop(call_id)
+        await self.storage.audit(user.actor("call", client), "call.share", call_id, {"sharing": sharing, "screen": screen})
+        await self.notify(call_id, frame)
 
     # -- leaving and ending ------------------------------------------------------------
     async def leave(self, call_id: str, user: Principal, client: str) -> None:
@@ -203,6 +235,7 @@ class Calls:
         for key in [k for k in self.timers if k[0] == call_id]:
             self.stop_ringing(*key)
         await self.notify(call_id, {"type": "call.ended", "reason": reason, "message": "통화가 종료되었습니다."})
+        self.sharing.pop(call_id, None)
         room = self.rooms.pop(call_id, None)
         if room is not None:
             self.finishing[call_id] = asyncio.create_task(self.write_minutes(call_id, room))

@@ -57,6 +57,7 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     "call_already_answered": (409, "이미 응답한 통화입니다.", "This call was already answered."),
     "call_ended": (409, "이미 끝난 통화입니다.", "This call has ended."),
     "call_not_accepted": (409, "먼저 통화를 수락해 주세요.", "Accept the call before joining it."),
+    "call_not_joined": (409, "통화에 연결된 뒤에 화면을 공유할 수 있습니다.", "Join the call before sharing a screen."),
     "call_full": (409, "통화 인원이 가득 찼습니다(최대 {limit}명).", "The call is full ({limit} people at most)."),
     "user_exists": (409, "이미 있는 사용자 이름입니다: {username}", "Username already taken: {username}"),
     "body_too_large": (413, "요청이 너무 큽니다.", "The request body is too large."),

@@ -121,6 +121,11 @@ class Received:
     first_audio: float | None = None
     video_frames: int = 0
     video_size: tuple[int, int] = (0, 0)
+    video_means: list[np.ndarray] = field(default_factory=list)  # mean RGB of every third decoded frame
+    picture: np.ndarray | None = None  # the last of those frames (RGB), to look at
+
+    def mean_color(self, last: int = 5) -> np.ndarray:
+        return np.mean(self.video_means[-last:], axis=0)
 
     def samples(self) -> np.ndarray:
         return np.concatenate(self.audio) if self.audio else np.zeros(0, np.float32)
@@ -182,6 +187,9 @@ class Peer:
                 return
             self.got.video_frames += 1
             self.got.video_size = (frame.width, frame.height)
+            if self.got.video_frames % 3 == 0:
+                self.got.picture = frame.to_ndarray(format="rgb24")
+                self.got.video_means.append(self.got.picture[::4, ::4].reshape(-1, 3).mean(axis=0))
 
     async def connected(self, seconds: float = 20) -> None:
         deadline = time.monotonic() + seconds

@@ -391,6 +391,110 @@ def test_a_denied_camera_is_explained_in_korean(server):
         bg.close()
 
 
+def wall_ask(page, text: str) -> None:
+    """Type on the wall's chat and wait for its reply."""
+    from playwright.sync_api import expect
+
+    page.evaluate("document.querySelectorAll('[role=log] .msg.bot').forEach((m) => (m.dataset.seen = '1'))")
+    page.fill("input[name=text]", text)
+    page.press("input[name=text]", "Enter")
+    expect(page.locator('[role="log"] .msg.bot:not([data-seen])')).to_have_count(1, timeout=30_000)
+
+
+def test_the_mayor_shows_a_wall_screen_to_the_call_then_reads_its_minutes(server, korean_wav):
+    """Chromium is the wall: it calls by chat, shares its screen by voice (the officer's aiortc peer decodes the
+    wall's picture instead of the camera), stops with the button (the camera comes back), ends the call and asks
+    for the minutes. Screenshots and the officer's decoded frames go to tests/artifacts/calls/."""
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    out = Path(__file__).parent / "artifacts" / "calls"
+    out.mkdir(parents=True, exist_ok=True)
+    base, safety = server["base"], headers(server, "safety")
+    bg = LoopThread()
+    officer, inbox = Peer(base, safety), Inbox(server, safety)  # the officer's device: rings, then the call's events
+    bg.run(inbox.__aenter__())
+
+    def distance(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.abs(np.asarray(a) - np.asarray(b)).mean())
+
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=shutil.which("chromium"),
+                args=[
+                    "--no-sandbox",
+                    "--use-fake-device-for-media-stream",
+                    "--use-fake-ui-for-media-stream",
+                    f"--use-file-for-fake-audio-capture={korean_wav}",
+                    "--autoplay-policy=no-user-gesture-required",
+                ],
+            )
+            page = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ko-KR", timezone_id="Asia/Seoul").new_page()
+            page.goto(f"{base}/login?next=/wall")
+            page.fill("input[name=username]", USERS["mayor"])
+            page.fill("input[name=password]", PASSWORD)
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/wall", timeout=30_000)
+            body = page.locator("body")
+            expect(body).to_have_attribute("data-socket", "open", timeout=30_000)
+            page.wait_for_selector("#map-main canvas")
+
+            wall_ask(page, "재난안전과장 연결해줘")
+            wall_ask(page, "응")
+            expect(body).to_have_attribute("data-screen", "call")
+            call_id = bg.run(inbox.wait("call.ring"))["call_id"]
+            assert bg.run(post(server, f"/v1/calls/{call_id}/accept", safety)).status_code == 200
+            bg.run(officer.join(call_id))
+            bg.run(officer.connected())
+            bg.run(until(lambda: len(officer.got.video_means) >= 10, 30))  # the wall's camera reaches the officer
+            camera = officer.got.mean_color()
+            Image.fromarray(officer.got.picture).save(out / "officer-sees-camera.png")
+
+            # By voice: the wall shows the screen it showed before the call and sends that instead of the camera.
+            wall_ask(page, "이 화면 통화에 보여줘")
+            expect(body).to_have_attribute("data-sharing", "true", timeout=30_000)
+            expect(body).to_have_attribute("data-screen", "main")
+            told = bg.run(inbox.wait("call.share", sharing=True))
+            assert told["message"] == "시장님 화면 공유 중" and told["screen"] == "메인 화면", told
+            page.wait_for_timeout(1000)  # the map and tiles as painted now
+            shared = np.array(page.evaluate("svsShare.mean()"))
+            assert distance(shared, camera) > 20, (shared, camera)  # the two pictures can be told apart
+            bg.run(until(lambda: distance(officer.got.mean_color(3), shared) < distance(shared, camera) / 4, 30))
+            Image.fromarray(officer.got.picture).save(out / "officer-sees-shared-wall.png")
+            assert officer.got.video_size == (1280, 720), officer.got.video_size  # the share's own size, forwarded as sent
+            page.screenshot(path=str(out / "wall-sharing.png"))
+            frame = page.frame_locator("#call-frame")
+            expect(frame.locator("#share-label")).to_have_text("시장님 화면 공유 중 · 메인 화면")
+
+            # The button: the camera again, the wall back to the call, the officer told.
+            page.get_by_role("button", name="공유 중지").click()
+            expect(body).not_to_have_attribute("data-sharing", "true")
+            expect(body).to_have_attribute("data-screen", "call")
+            stopped = bg.run(inbox.wait("call.share", sharing=False))
+            assert stopped["message"] == "시장님이 화면 공유를 마쳤습니다.", stopped
+            bg.run(until(lambda: distance(officer.got.mean_color(3), camera) < distance(shared, camera) / 4, 30))
+            expect(frame.locator("#share-label")).to_be_hidden()
+
+            # The end, then "방금 통화 회의록 보여줘" on the wall: the minutes of this call.
+            wall_ask(page, "통화 종료")
+            bg.run(inbox.wait("call.minutes", seconds=60))
+            wall_ask(page, "방금 통화 회의록 보여줘")
+            expect(body).to_have_attribute("data-screen", "minutes")
+            minutes = page.locator("#minutes-detail")
+            expect(minutes).to_contain_text("참석 서울시장, 재난안전과 김민수 과장")
+            expect(minutes.get_by_role("link")).to_have_attribute("href", f"/v1/calls/{call_id}/minutes")
+            page.wait_for_timeout(500)  # the screen's fade-in
+            page.screenshot(path=str(out / "wall-minutes.png"))
+            browser.close()
+        audit = bg.run(get(server, "/v1/audit?action=call.share&limit=10", headers(server, "mayor"))).json()
+        assert [a["detail"]["sharing"] for a in audit if a["target"] == call_id] == [False, True]  # newest first
+    finally:
+        bg.run(officer.close())
+        bg.run(inbox.__aexit__(None, None, None))
+        bg.close()
+
+
 def test_the_call_page_needs_a_sign_in_and_an_invitation(server):
     with httpx.Client(base_url=server["base"], follow_redirects=False) as c:
         r = c.get("/call/abc")

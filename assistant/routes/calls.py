@@ -35,6 +35,11 @@ class Offer(BaseModel):
     type: Literal["offer"] = "offer"
 
 
+class Share(BaseModel):
+    sharing: bool
+    screen: SafeText | None = Field(default=None, max_length=40)  # the wall screen's title, for the others' label
+
+
 class Answer(BaseModel):
     sdp: str
     type: str
@@ -101,6 +106,13 @@ async def leave(call_id: str, sec: SecretaryDep, user: Caller, client: Client) -
 async def end(call_id: str, sec: SecretaryDep, user: Caller, client: Client) -> Response:
     """End the call for everyone (the caller only)."""
     await sec.calls.end(call_id, user, client)
+    return Response(status_code=204)
+
+
+@router.post("/v1/calls/{call_id}/share", status_code=204)
+async def share(call_id: str, body: Share, sec: SecretaryDep, user: Caller, client: Client) -> Response:
+    """This participant now shows a wall screen instead of their camera (or stops): the others get `call.share`."""
+    await sec.calls.share(call_id, user, body.sharing, body.screen, client)
     return Response(status_code=204)
 
 

@@ -10,6 +10,7 @@
   const remote = $("remote"), self = $("self"), statusEl = $("status"), errorEl = $("error");
 
   let pc = null, local = null, ice = null, facing = "user", ended = false, retries = 0, retryTimer = null;
+  let shared = null;  // a wall screen sent instead of the camera (the wall's share), or null
   let ws = null, wsRetry = 1000;
 
   const MESSAGES = {
@@ -73,7 +74,7 @@
     if (pc) { pc.onconnectionstatechange = null; pc.close(); }
     const conn = new RTCPeerConnection({ iceServers: ice.ice_servers, iceTransportPolicy: ice.ice_transport_policy });
     pc = conn;
-    const audio = local.getAudioTracks()[0], video = local.getVideoTracks()[0];
+    const audio = local.getAudioTracks()[0], video = shared || local.getVideoTracks()[0];
     conn.addTransceiver(audio || "audio", { direction: audio ? "sendrecv" : "recvonly", streams: [local] });
     conn.addTransceiver(video || "video", { direction: video ? "sendrecv" : "recvonly", streams: [local] });
     const stream = new MediaStream();
@@ -143,7 +144,7 @@
       const fresh = (await navigator.mediaDevices.getUserMedia({ video: videoConstraints() })).getVideoTracks()[0];
       const old = local.getVideoTracks()[0];
       const sender = pc?.getSenders().find((s) => s.track?.kind === "video" || (s.track === null && old));
-      if (sender) await sender.replaceTrack(fresh);
+      if (sender && !shared) await sender.replaceTrack(fresh);  // while a screen is shared the new camera waits for its end
       if (old) { local.removeTrack(old); old.stop(); }
       local.addTrack(fresh);
       self.classList.toggle("back", facing === "environment");
@@ -152,6 +153,23 @@
       showError(MESSAGES[err.name] || "카메라를 전환하지 못했습니다.");
     }
   };
+
+  // -- a wall screen instead of the camera (the wall calls this; see assistant/web/static/js/share.js) ----------
+  // replaceTrack changes the picture without renegotiation; the server forwards the new VP8 like any video.
+  async function share(track) {
+    const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === "video" && t.currentDirection?.startsWith("send"))?.sender;
+    if (!sender) throw new Error(pc ? "카메라 없이 참여한 통화에서는 화면을 공유할 수 없습니다." : "통화가 아직 연결되지 않았습니다.");
+    await sender.replaceTrack(track || local.getVideoTracks()[0] || null);
+    shared = track;
+    self.srcObject = track ? new MediaStream([track]) : local;
+    self.classList.toggle("shared", !!track);
+  }
+
+  function shareLabel(f) {
+    const el = $("share-label");
+    el.textContent = f.sharing ? f.message + (f.screen ? ` · ${f.screen}` : "") : "";
+    el.hidden = !f.sharing;
+  }
 
   $("hangup").onclick = async () => {
     try { await api("POST", `/v1/calls/${callId}/${isCaller ? "end" : "leave"}`); } catch (err) { if (err.code !== "call_ended") showError(err.message); }
@@ -190,6 +208,7 @@
     if (f.call_id !== callId) return;
     switch (f.type) {
       case "call.caption": caption(f); break;
+      case "call.share": shareLabel(f); if (!f.sharing) status(f.message); break;
       case "call.accepted": case "call.declined": case "call.missed": case "call.offline": case "call.left": status(f.message); break;
       case "call.joined": status(`${f.name} 님이 들어왔습니다.`); break;
       case "call.ended": if (!ended) finish(f.message || "통화가 종료되었습니다."); break;
@@ -210,7 +229,7 @@
     ws.onclose = (e) => { if (e.code === 4401) location.href = "/login?next=" + encodeURIComponent(location.pathname); else setTimeout(listen, wsRetry = Math.min(wsRetry * 2, 15000)); };
   }
 
-  window.svsCall = { get pc() { return pc; }, finish };  // for tests and the wall's frame
+  window.svsCall = { get pc() { return pc; }, get sharing() { return !!shared; }, share, finish };  // for tests and the wall's frame
   if (body.dataset.status === "unknown" || body.dataset.status === "ended") return;
   listen();
   if (body.dataset.state === "ringing") {

@@ -6,11 +6,13 @@
 import { api } from "./net.js";
 import { Chat, el } from "./chat.js";
 import { LAYERS, bars, drawMap, fmt, line, provenance, tile, when, won } from "./city.js";
+import { ScreenShare } from "./share.js";
 
 const TITLES = /** @type {Record<string, string>} */ ({
   main: "메인 화면", city_status: "실시간 도시 현황", admin_status: "행정 현황", public_opinion: "시민 여론",
   seoul_resume: "서울 이력서", reading_room: "디지털 자료실", project: "사업", map: "지도", pledges: "공약 이행 현황",
   finance: "재정 현황", population: "생활인구", cctv: "CCTV", approvals: "결재 대기 문서", approval: "결재 문서", call: "영상 통화",
+  minutes: "통화 회의록",
 });
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -44,6 +46,7 @@ function show(/** @type {string} */ screen, payload = {}, remember = true) {
   document.body.dataset.screen = screen;
   const target = payload.target || {};
   $("screen-title").textContent = target.name ? `${TITLES[screen]} · ${target.name}` : payload.title || TITLES[screen];
+  if (sharing && screen !== "call") sharing = { screen, title: $("screen-title").textContent || "" }; // the share follows the wall
   render();
   /** @type {any} */ (window).svsScreens = [...(/** @type {any} */ (window).svsScreens || []), { screen, at: Date.now() }];
 }
@@ -61,7 +64,7 @@ function render() {
     public_opinion: renderOpinion, seoul_resume: renderResume, reading_room: () => renderReadingRoom(payload),
     project: () => renderProject(payload), pledges: renderPledges, finance: renderFinance,
     population: () => renderPopulation(payload), cctv: () => renderCctv(payload), approvals: () => renderApprovals(payload),
-    approval: () => renderApproval(payload), call: () => renderCall(payload),
+    approval: () => renderApproval(payload), call: () => renderCall(payload), minutes: () => renderMinutes(payload),
   });
   (draw[screen] || renderMain)();
 }
@@ -281,6 +284,81 @@ function renderCall(/** @type {any} */ p) {
   if (p.call_id && !frame.src.endsWith(src)) frame.src = src;
 }
 
+function renderMinutes(/** @type {any} */ p) {
+  const m = p.data || {};
+  const list = (/** @type {string} */ title, /** @type {string[]} */ rows) => {
+    const s = el("section", "mini");
+    s.append(el("h3", "", title), ...(rows.length ? rows : ["없음"]).map((t) => el("p", "kv", `· ${t}`)));
+    return s;
+  };
+  const link = el("a", "", "전체 회의록 (대화 기록 포함)");
+  /** @type {HTMLAnchorElement} */ (link).href = m.url || "#";
+  const more = el("p", "src");
+  more.append(link);
+  $("minutes-detail").replaceChildren(
+    el("h2", "", m.title || "통화 회의록"),
+    el("p", "kv", `일시 ${m.started_at || ""} ~ ${m.ended_at || ""}`),
+    el("p", "kv", `참석 ${(m.participants || []).join(", ")}`),
+    list("결정 사항", m.decisions || []),
+    list("할 일", m.actions || []),
+    more,
+  );
+}
+
+// -- the call, and a wall screen shown to it -------------------------------------------------------------
+// The call runs in the call screen's frame (webrtc/static/call.js); sharing swaps its camera for a canvas of the
+// screen on show (share.js) and tells the others (POST /v1/calls/{id}/share → call.share on their devices).
+let callId = "";
+/** @type {{screen: string, title: string} | null} */
+let sharing = null;
+const screenShare = new ScreenShare("시장님 화면 공유 중");
+
+function inCall(/** @type {string} */ id) {
+  callId = id;
+  $("share").hidden = !id;
+  if (!id) stopShare(false);
+}
+
+async function startShare(/** @type {string | undefined} */ screen) {
+  const frame = /** @type {HTMLIFrameElement} */ ($("call-frame"));
+  const call = /** @type {any} */ (frame.contentWindow)?.svsCall;
+  if (!callId || !call) return chat.say("진행 중인 통화가 없어 화면을 공유할 수 없습니다.");
+  if (screen && screen in TITLES && screen !== "call") show(screen);
+  else if (current.screen === "call") {
+    const before = [...history].reverse().find((h) => h.screen !== "call"); // the screen the wall showed before the call
+    show(before ? before.screen : "main", before ? before.payload : {});
+  }
+  sharing = { screen: current.screen, title: $("screen-title").textContent || "" };
+  const root = () => /** @type {HTMLElement | null} */ (document.querySelector(`.screen[data-id="${sharing ? sharing.screen : current.screen}"]`));
+  try {
+    await call.share(screenShare.start(root, () => (sharing ? sharing.title : "")));
+    document.body.dataset.sharing = "true";
+    $("share").setAttribute("aria-pressed", "true");
+    $("share").textContent = "공유 중지";
+    await api(`/v1/calls/${callId}/share`, { body: { sharing: true, screen: sharing.title.slice(0, 40) } });
+    chat.say("통화 상대에게 이 화면을 보여주고 있습니다.", "info");
+  } catch (e) {
+    stopShare(false);
+    chat.say(e instanceof Error ? e.message : "화면을 공유하지 못했습니다.");
+  }
+}
+
+async function stopShare(tell = true) {
+  if (!sharing) return;
+  sharing = null;
+  screenShare.stop();
+  delete document.body.dataset.sharing;
+  $("share").setAttribute("aria-pressed", "false");
+  $("share").textContent = "화면 공유";
+  try {
+    await /** @type {any} */ (/** @type {HTMLIFrameElement} */ ($("call-frame")).contentWindow)?.svsCall?.share(null); // the camera again
+    if (tell && callId) await api(`/v1/calls/${callId}/share`, { body: { sharing: false } });
+  } catch (e) {
+    chat.say(e instanceof Error ? e.message : "화면 공유를 멈추지 못했습니다.");
+  }
+  if (callId && current.screen !== "call") show("call", { call_id: callId });
+}
+
 // -- directives, voice, controls -------------------------------------------------------------------------
 /** @param {any} d */
 function follow(d) {
@@ -298,9 +376,16 @@ function follow(d) {
       show("cctv", d);
       break;
     case "call.start":
+      inCall(d.call_id);
       show("call", d);
       break;
+    case "call.share":
+      if (d.layer) layer = d.layer;
+      if (d.sharing) startShare(d.screen);
+      else stopShare();
+      break;
     case "call.end":
+      inCall("");
       if (current.screen === "call") back();
       break;
   }
@@ -328,6 +413,7 @@ const chat = new Chat("wall", {
     if (typeof f.type === "string" && f.type.startsWith("call.") && f.message) {
       caption.textContent = f.message; // declined, unanswered, offline, ended: the mayor is told at once
       chat.say(f.message, "info");
+      if (f.type === "call.ended" && f.call_id === callId) inCall("");
       if (["call.offline", "call.missed", "call.declined", "call.ended"].includes(f.type) && current.screen === "call") back();
     }
     if (f.type === "transcript.partial" || f.type === "transcript.final") caption.textContent = `“${f.text}”`;
@@ -347,6 +433,7 @@ for (const b of document.querySelectorAll("[data-layer]")) {
   });
 }
 $("back").addEventListener("click", () => show("main"));
+$("share").addEventListener("click", () => (sharing ? stopShare() : startShare(undefined)));
 $("debug-toggle").addEventListener("click", () => toggleDebug());
 function toggleDebug() {
   const panel = $("debug");
@@ -362,3 +449,4 @@ setInterval(() => ($("clock").textContent = clock.format(new Date())), 1000);
 refresh();
 setInterval(refresh, 60000);
 /** @type {any} */ (window).svsChat = chat;
+/** @type {any} */ (window).svsShare = screenShare;
