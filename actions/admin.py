@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk.events import SlotSet
 
 from . import access
@@ -42,6 +44,9 @@ class ActionPriceInfo(CityAction):
         )
 
 
+SUPERLATIVE_RE = re.compile(r"(?:제일|가장|최고로|최저로)\s?(낮|높|많|적|저|느)")
+
+
 class ActionFinanceStatus(CityAction):
     intent = "finance_status"
 
@@ -53,6 +58,14 @@ class ActionFinanceStatus(CityAction):
             text = f"{d['year']}년 세입 목표 {won(d['budget'])} 중 {won(d['executed'])}을 거둬 달성률 {g(d['execution_rate'])}%입니다."
         elif sector:
             text = f"{d['year']}년 {sector} 분야 예산 {won(d['budget'])}, 집행 {won(d['executed'])}으로 집행률 {g(d['execution_rate'])}%입니다."
+        elif m := SUPERLATIVE_RE.search(ctx.tracker.latest_message.get("text", "")):  # "집행률 제일 낮은 분야는"
+            low = m.group(1) in ("낮", "적", "저", "느")
+            ranked = sorted(d["sectors"].items(), key=lambda kv: kv[1]["execution_rate"], reverse=not low)[:3]
+            text = (
+                f"{d['year']}년 집행률이 가장 {'낮은' if low else '높은'} 분야는 "
+                + ", ".join(f"{k} {g(v['execution_rate'])}%" for k, v in ranked)
+                + f" 순입니다. 전체 집행률은 {g(d['execution_rate'])}%입니다."
+            )
         else:
             text = (
                 f"{d['year']}년 서울시 예산은 {won(d['total_budget'])}이며 집행률 {g(d['execution_rate'])}%입니다. "

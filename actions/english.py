@@ -16,6 +16,21 @@ from nlu import english as nlu_english
 from .base import Context, Reply
 from .citydata import Reading, UnknownKey
 
+NOW_ONLY = {"weather", "air_quality", "traffic_status", "transit_status"}
+ITEM_EN = {ko: en for en, ko in reversed(nlu_english.ITEMS_EN.items())}  # the plain name: "cabbage" for 배추
+REASONS = {
+    "선행 열차 지연": "a delayed train ahead",
+    "출입문 고장 조치": "a door fault being fixed",
+    "승객 혼잡": "crowding",
+    "신호 장애": "a signal fault",
+}
+RANKINGS_EN = {
+    "글로벌 금융센터 지수(GFCI)": "Global Financial Centres Index (GFCI)",
+    "글로벌 도시 경쟁력 지수(GPCI)": "Global Power City Index (GPCI)",
+    "스마트시티 지수": "Smart City Index",
+    "세계 관광 도시 순위": "world tourism city ranking",
+    "전자정부 평가": "e-government survey",
+}
 # "Gangnam-gu" for 강남구: the romanized names the NLU reads, written back the official way.
 DISTRICT_EN = {ko: f"{en.capitalize()}-gu" for en, ko in nlu_english.DISTRICTS_EN.items()}
 # "Myeongdong" for 명동 관광특구: the first English name the NLU reads for each place.
@@ -50,7 +65,10 @@ async def transit(ctx: Context) -> Reply:
         name = f"Line {number}" if number.isdigit() else line
         if d["status"] == "정상 운행":
             return cited(f"{name} is running normally, a train every {d['headway_min']} minutes or so.", r, short=f"{name}: normal")
-        return cited(f"{name} is running with delays of about {d['delay_min']} minutes.", r, short=f"{name}: {d['delay_min']} min late")
+        why = f" ({REASONS.get(d['reason'], d['reason'])})" if d.get("reason") else ""
+        return cited(
+            f"{name} is running with delays of about {d['delay_min']} minutes{why}.", r, short=f"{name}: {d['delay_min']} min late"
+        )
     late = [k for k, v in r.data.items() if v["status"] != "정상 운행"]
     text = "All subway lines are running normally." if not late else f"{len(late)} lines have minor delays; the others run normally."
     return cited(text, r, short="Subway: " + ("normal" if not late else f"{len(late)} lines delayed"))
@@ -96,7 +114,43 @@ async def crowds(ctx: Context) -> Reply:
     d = r.data
     state = CONGESTION.get(d["congestion"], d["congestion"])
     name = PLACE_EN.get(loc[1], loc[1])
+    if ctx.time == "later_today" and d.get("forecast"):  # "What about around 5 pm?": the hourly forecast
+        hours = ", ".join(
+            f"{f['time'][11:16]} {CONGESTION.get(f['congestion'], f['congestion'])} (up to {f['population_max']:,})" for f in d["forecast"]
+        )
+        return cited(f"Forecast for {name}: {hours}.", r, short=f"{name} later: {CONGESTION.get(d['forecast'][-1]['congestion'], '')}"[:40])
     return cited(f"{name} is {state} now, about {d['population_min']:,}–{d['population_max']:,} people.", r, short=f"{name}: {state}"[:40])
+
+
+async def prices(ctx: Context) -> Reply:
+    item = ctx.mentioned("item")
+    if not item:
+        return Reply("Which item do you mean? For example: rice, cabbage, eggs or apples.", short="Which item?")
+    r = await ctx.city.get("price", item)
+    d = r.data
+    cheapest, change = d["markets"][0], d["week_change_pct"]
+    name = ITEM_EN.get(item, item).capitalize()
+    text = (
+        f"{name} ({d['unit']}) costs {d['average']:,} won on average, {abs(change):g}% {'more' if change > 0 else 'less'} than last week. "
+        f"Cheapest at {cheapest['market']}: {cheapest['price']:,} won."
+    )
+    return cited(text, r, short=f"{name} {d['average']:,} won")
+
+
+async def rankings(ctx: Context) -> Reply:
+    r = await ctx.city.get("ranking", None)
+    text = ctx.tracker.latest_message.get("text", "").lower()
+    rows = r.data["rankings"]
+    named = [
+        x for x in rows if any(w in text for w in RANKINGS_EN.get(x["name"], x["name"]).lower().split() if len(w) > 3 and w != "index")
+    ]
+    shown = named or rows[:3]
+    ranks = "; ".join(f"{ordinal(x['rank'])} in the {RANKINGS_EN.get(x['name'], x['name'])} ({x['org']}, {x['year']})" for x in shown)
+    return cited(f"Seoul ranks {ranks}.", r, short=f"{ordinal(shown[0]['rank'])}: {RANKINGS_EN.get(shown[0]['name'], '')}"[:40])
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 async def documents(ctx: Context) -> Reply:
@@ -115,6 +169,8 @@ async def documents(ctx: Context) -> Reply:
 
 
 LIMITS_EN = {
+    "recommend": "I can't recommend restaurants or shops; a map app or the tourist hotline 1330 can help.",
+    "booking": "I can't make bookings or reservations.",
     "bike": "I can't rent bikes; the Seoul Bike 'Ttareungyi' app shows stations and rentals.",
     "toilet": "I can't locate restrooms; a map app can show the nearest public toilet.",
     "directions": "I can't give directions; please use a map app's route search.",
@@ -128,6 +184,8 @@ SIMPLE = {
     "goodbye": "Goodbye, and enjoy your day in Seoul!",
 }
 ANSWERS: dict[str, Any] = {
+    "price_info": prices,
+    "city_ranking": rankings,
     "transit_status": transit,
     "air_quality": air,
     "weather": weather,
@@ -138,6 +196,12 @@ ANSWERS: dict[str, Any] = {
 
 
 async def answer(intent: str, ctx: Context) -> Reply:
+    if ctx.time and intent in NOW_ONLY:  # "Will it rain tomorrow?": no forecast here, said plainly
+        when_ = ctx.time.replace("_", " ")
+        return Reply(
+            f"I only have current readings, not a forecast for {when_}. The Korea Meteorological Administration (weather.go.kr) has forecasts.",
+            short="No forecast",
+        )
     if intent in SIMPLE:
         return Reply(SIMPLE[intent], short=SIMPLE[intent][:40])
     if intent in ANSWERS:

@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 
 from .base import CityAction, Context, Reply, cited, no_data_for, stamp
 from .citydata import UnknownKey
-from .korean import approx, when
+from .korean import approx, josa, when
 
 WATER_LIMITS = "탁도 0.5NTU 이하, 잔류염소 0.1~4.0mg/L, pH 5.8~8.5"
 
@@ -226,7 +226,7 @@ class ActionLivingPopulation(CityAction):
             text = f"{place} 지금 '{d['congestion']}' 상태, 약 {approx(d['population_min'])}~{approx(d['population_max'])}명입니다. {d['message']}"
             if d.get("forecast"):
                 f = d["forecast"][-1]
-                text += f" {when(f['time'])}에는 '{f['congestion']}'으로 예상됩니다."
+                text += f" {when(f['time'])}에는 '{f['congestion']}'{josa(f['congestion'], '으로')[len(f['congestion']) :]} 예상됩니다."
             return cited(
                 text,
                 r,

@@ -15,21 +15,24 @@ NEGATION_RE = re.compile(r"\s*(?:[은는이가을를도]\s*)?(?:말고|아니고
 SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기준|평균)|서울\s?전역|(?<![가-힣])전역|25개\s?구\s?전체")
 # canonical time values, most specific first
 TIMES: list[tuple[str, str]] = [
-    ("day_after_tomorrow", r"모레|글피"),
-    ("tomorrow", r"내일"),
-    ("weekend", r"주말|토요일|일요일"),
-    ("next_week", r"다음\s?주|담주"),
-    ("yesterday", r"어제|그저께|그제"),
-    ("last_week", r"지난\s?주|저번\s?주"),
-    ("last_month", r"지난\s?달|저번\s?달"),
-    ("last_year", r"작년|지난\s?해|전년|1년\s?전|일\s?년\s?전"),
-    ("next_year", r"내년"),
+    ("day_after_tomorrow", r"모레|글피|day after tomorrow"),
+    ("tomorrow", r"내일|tomorrow"),
+    ("weekend", r"주말|토요일|일요일|weekend|saturday|sunday"),
+    ("next_week", r"다음\s?주|담주|next week"),
+    ("yesterday", r"어제|그저께|그제|yesterday"),
+    ("last_week", r"지난\s?주|저번\s?주|last week"),
+    ("last_month", r"지난\s?달|저번\s?달|last month"),
+    ("last_year", r"작년|지난\s?해|전년|1년\s?전|일\s?년\s?전|last year"),
+    ("next_year", r"내년|next year"),
     (
         "later_today",
-        r"이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에)",
+        r"(?:\d{1,2}|두|세)\s?시간\s?(?:뒤|후)|이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|tonight|this evening|later today|\d{1,2}\s?(?:pm|p\.m\.)|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에)",
     ),
 ]
-TIME_RES = [(value, re.compile(pattern)) for value, pattern in TIMES]
+TIME_RES = [(value, re.compile(pattern, re.I)) for value, pattern in TIMES]
+
+
+CORRECTION_RE = re.compile(r"(?:말고|아니고|아니라|말구)\s?\S")
 
 
 def negated(text: str, entity: dict[str, Any]) -> bool:
@@ -69,6 +72,8 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:신고|민원|제보|작성)(?:한|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"
     ),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
+    "booking": re.compile(r"예약|회의실|(?:일정|미팅|회의)\s?(?:잡|등록)|잡아\s?(?:줘|주세요)|book (?:a|me)|reserve|reservation", re.I),
+    "recommend": re.compile(r"맛집|한식집|식당|카페\s?추천|추천\s?(?:좀\s?)?해|restaurants?|recommend", re.I),
     "ask_where": re.compile(r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화)|누구(?:한테|에게)\s?(?:물어|문의)|문의\s?(?:처|할\s?곳)"),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
@@ -81,7 +86,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
 }
 WEAK = 0.6  # below this, a cue decides
 GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what a name-only message is taken for
-STRONG = {"toilet", "bike", "personal", "directions"}  # these decide whatever the classifier says
+STRONG = {"toilet", "bike", "personal", "directions", "booking", "recommend"}  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
 
@@ -100,18 +105,19 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     intent: re.compile(pattern, re.I)
     for intent, pattern in {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
-        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥",
-        "air_quality": r"미세\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)",
+        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥|weather|rain|snow|temperature|\bcold\b|\bhot\b",
+        "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
         "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증",
-        "transit_status": r"지하철|\d\s?호선|버스|열차|전철",
-        "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구",
+        "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
+        "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
         "disaster_status": r"재난|화재|구급|구조\s?(?:출동|건)|안전\s?상황",
         "finance_status": r"예산|재정(?!자립)|집행",
         "water_quality": r"수돗물|수질|아리수|정수",
-        "price_info": r"가격|물가|시세|장바구니",
+        "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
         "public_opinion": r"민원|여론|불만",
         "park_info": r"공원|둘레길|등산로",
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
+        "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b",
     }.items()
 }
 
@@ -133,6 +139,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     words of a data intent ("오늘 강수 확률은"); a weak guess with only names in it ("1인 가구 비율도요", "주말은?",
     "서울 전체로는?") is a follow-up. `entities` are every name the message has, whatever the intent."""
     weak = confidence < WEAK or intent in CONVERSATIONAL
+    if intent in CONVERSATIONAL and CORRECTION_RE.search(text) and any(e["entity"] not in ("time", "scope") for e in entities):
+        return "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
     found = cue(text)
     if found and (weak or found[1] in STRONG or (found[0] == "small_talk" and EXCLAIM_RE.search(text))):
         return "out_of_scope"

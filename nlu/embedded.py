@@ -25,7 +25,7 @@ from .korean import morphemes
 from .training_data import Example, TrainingData
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "embedded-6"
+ENGINE_VERSION = "embedded-9"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_THRESHOLD = 0.15
 
@@ -118,9 +118,11 @@ class EmbeddedNLU:
     def parse_english(self, text: str) -> dict[str, Any]:
         """English (citizens): the intent from the multilingual encoder, names from their romanized forms."""
         name, confidence, ranking = self.english.classify(text)
-        entities = english.entities(text)
+        entities = discourse.annotate(text, english.entities(text))
         name = discourse.override(text, name, confidence, [])
-        if entities and english.FOLLOW_UP_RE.match(text):  # "What about Mapo?", "And Seoul Station?"
+        if name != "out_of_scope" and (named := discourse.topic(text)):  # "what's the air quality like": the words decide
+            name = named
+        if english.FOLLOW_UP_RE.match(text) and (entities or not discourse.topic(text)):  # "What about Mapo?", "Why is that?"
             name = "inform"
         return {
             "text": text,

@@ -32,7 +32,13 @@ PLACES_EN = {
     "ddp": ("place", "DDP(동대문디자인플라자)"), "namsan": ("place", "남산공원"), "seoul forest": ("place", "서울숲공원"),
     "bukchon": ("place", "북촌한옥마을"), "sinchon": ("place", "신촌·이대역"), "city hall": ("place", "서울광장"),
 }  # fmt: skip
-FOLLOW_UP_RE = re.compile(r"\s*(?:what about|how about|and|also|then)\b", re.I)
+FOLLOW_UP_RE = re.compile(r"\s*(?:what about|how about|and|also|then)\b|\s*why(?: is that| so)?\s*\??\s*$", re.I)
+ITEMS_EN = {
+    "rice": "쌀", "napa cabbage": "배추", "cabbage": "배추", "radish": "무", "green onion": "대파", "spring onion": "대파",
+    "onion": "양파", "garlic": "마늘", "potato": "감자", "apple": "사과", "pear": "배", "egg": "계란", "pork": "돼지고기",
+    "beef": "쇠고기", "chicken": "닭고기", "milk": "우유", "mackerel": "고등어", "squid": "오징어", "tofu": "두부",
+    "ramen": "라면", "cooking oil": "식용유", "flour": "밀가루",
+}  # fmt: skip
 LINE_RE = re.compile(r"\bline\s?(\d)\b|\b(\d)(?:st|nd|rd|th)?\s?line\b", re.I)
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z-]*")
 MIN_CONFIDENCE = 0.2  # over ~30 intents a right answer is often near 0.25
@@ -67,6 +73,10 @@ def entities(text: str) -> list[dict[str, Any]]:
             add("district", DISTRICTS_EN[key], m.start(), m.end())
     for m in LINE_RE.finditer(text):
         add("subway_line", f"{m.group(1) or m.group(2)}호선", m.start(), m.end())
+    for name, value in ITEMS_EN.items():
+        if (m := re.search(rf"\b{name}s?\b", low)) and not taken & set(range(m.start(), m.end())):
+            add("item", value, m.start(), m.end())
+            taken |= set(range(m.start(), m.end()))
     return sorted(out, key=lambda e: e["start"])
 
 

@@ -116,13 +116,67 @@ DECISION_RE = re.compile("|".join(DECISIONS))
 SCREEN_VALUES = {"main", "city_status", "admin_status", "public_opinion", "seoul_resume", "reading_room", "back"}
 
 
-FUZZY_TYPES = {"district", "place", "station", "project", "department", "park", "road"}
-WORD_RE = re.compile(r"[가-힣]{3,}")
+FUZZY_TYPES = {"district", "place", "station", "project", "department", "park", "road", "item"}
+WORD_RE = re.compile(r"[가-힣]{2,}")
 
 
 def jamo(s: str) -> str:
     """Hangul syllables as their letters (conjoining jamo): 마표구 and 마포구 differ in one letter, not one syllable."""
     return unicodedata.normalize("NFD", s)
+
+
+INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+FINALS = [
+    "",
+    "ㄱ",
+    "ㄲ",
+    "ㄳ",
+    "ㄴ",
+    "ㄵ",
+    "ㄶ",
+    "ㄷ",
+    "ㄹ",
+    "ㄺ",
+    "ㄻ",
+    "ㄼ",
+    "ㄽ",
+    "ㄾ",
+    "ㄿ",
+    "ㅀ",
+    "ㅁ",
+    "ㅂ",
+    "ㅄ",
+    "ㅅ",
+    "ㅆ",
+    "ㅇ",
+    "ㅈ",
+    "ㅊ",
+    "ㅋ",
+    "ㅌ",
+    "ㅍ",
+    "ㅎ",
+]
+# vowels most speakers (and recognizers) no longer tell apart: 세/새, 계/게, 외/왜/웨
+SAME_VOWEL = {"ㅐ": "ㅔ", "ㅒ": "ㅔ", "ㅖ": "ㅔ", "ㅙ": "ㅞ", "ㅚ": "ㅞ"}
+
+
+def sound(word: str) -> str:
+    """A word's letters as it is pronounced, roughly: a final moves onto a silent ㅇ (관악 -> 과낙), ㄹ after ㅇ/ㅁ is
+    said ㄴ (중랑 -> 중낭), and merged vowels are one. What a speech recognizer writes is compared in this form."""
+    syl = []
+    for ch in word:
+        code = ord(ch) - 0xAC00
+        if not 0 <= code < 11172:
+            syl.append([ch, "", ""])
+            continue
+        syl.append([INITIALS[code // 588], SAME_VOWEL.get(m := MEDIALS[code % 588 // 28], m), FINALS[code % 28]])
+    for a, b in zip(syl, syl[1:], strict=False):
+        if b[0] == "ㅇ" and a[2] not in ("", "ㅇ") and len(a[2]) == 1:
+            a[2], b[0] = "", a[2]
+        elif b[0] == "ㄹ" and a[2] in ("ㅇ", "ㅁ"):
+            b[0] = "ㄴ"
+    return "".join("".join(x) for x in syl)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -172,6 +226,8 @@ class EntityExtractor:
             for typ in types:
                 if typ != "person":  # names are matched with their titles below
                     add(value, typ, value)
+                if typ == "road" and (short := re.sub(r"(?:도로|대로)$", "", value)) != value and len(short) >= 2:
+                    add(short, typ, value)  # "서부간선", "양재": how the roads are said
         for surface, value in data.synonyms.items():
             for typ in canon_types.get(value, ()):
                 add(surface, typ, value)
@@ -183,8 +239,8 @@ class EntityExtractor:
         self.fuzzy: dict[int, list[tuple[str, str, frozenset[tuple[str, str]]]]] = {}
         for key, opts in self.table.items():
             kept = frozenset(o for o in opts if o[0] in FUZZY_TYPES)
-            if kept and len(key) >= 3 and all("가" <= ch <= "힣" for ch in key):
-                self.fuzzy.setdefault(len(key), []).append((key, jamo(key), kept))
+            if kept and len(key) >= 2 and all("가" <= ch <= "힣" for ch in key):
+                self.fuzzy.setdefault(len(key), []).append((key, sound(key), kept))
 
     # -- candidates -------------------------------------------------------
     def _gazetteer(self, text: str) -> list[Candidate]:
@@ -246,23 +302,25 @@ class EntityExtractor:
         return len(name) == 3 and name[0] in SURNAMES
 
     def _near_misses(self, text: str, found: list[Candidate]) -> list[Candidate]:
-        """Words of three or more syllables one letter (jamo) away from a name, where nothing exact matched."""
+        """Words one letter (jamo) away from a name as they sound (two-syllable words: sounding the same), where nothing
+        exact matched."""
         out = []
         covered = {i for c in found for i in range(c.start, c.end)}
         for m in WORD_RE.finditer(text):
             word = m.group(0)
             for p in sorted(PARTICLES, key=len, reverse=True):  # "마표구는" -> "마표구"
-                if word.endswith(p) and len(word) - len(p) >= 3:
+                if word.endswith(p) and len(word) - len(p) >= 2:
                     word = word[: -len(p)]
                     break
             start, end = m.start(), m.start() + len(word)
-            if len(word) < 3 or covered & set(range(start, end)) or "".join(word.split()) in self.table:
+            if len(word) < 2 or covered & set(range(start, end)) or "".join(word.split()) in self.table:
                 continue
-            target = jamo(word)
+            target = sound(word)
+            limit = 1 if len(word) >= 3 else 0  # two letters: only a word that sounds the same ("게란" for 계란)
             best: tuple[int, frozenset[tuple[str, str]]] | None = None
             for n in (len(word), len(word) - 1, len(word) + 1):
                 for _key, letters, opts in self.fuzzy.get(n, ()):
-                    if abs(len(letters) - len(target)) <= 1 and (d := edit_distance(letters, target, 1)) <= 1:
+                    if abs(len(letters) - len(target)) <= 1 and (d := edit_distance(letters, target, limit)) <= limit:
                         if best is None or d < best[0]:
                             best = (d, opts)
             if best:
