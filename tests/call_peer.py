@@ -132,8 +132,9 @@ class Received:
 
 
 class Peer:
-    def __init__(self, base: str, headers: dict[str, str], video: bool = True, relay_only: bool = False) -> None:
+    def __init__(self, base: str, headers: dict[str, str], video: bool = True, relay_only: bool = False, look: bool = False) -> None:
         self.base, self.headers, self.video, self.relay_only = base, headers, video, relay_only
+        self.look = look  # keep what the received pictures look like (costs a conversion per kept frame)
         self.speech = SpeechTrack()
         self.picture = PictureTrack() if video else None
         self.got = Received()
@@ -187,7 +188,7 @@ class Peer:
                 return
             self.got.video_frames += 1
             self.got.video_size = (frame.width, frame.height)
-            if self.got.video_frames % 3 == 0:
+            if self.look and self.got.video_frames % 3 == 0:
                 self.got.picture = frame.to_ndarray(format="rgb24")
                 self.got.video_means.append(self.got.picture[::4, ::4].reshape(-1, 3).mean(axis=0))
 

@@ -412,7 +412,7 @@ def test_the_mayor_shows_a_wall_screen_to_the_call_then_reads_its_minutes(server
     out.mkdir(parents=True, exist_ok=True)
     base, safety = server["base"], headers(server, "safety")
     bg = LoopThread()
-    officer, inbox = Peer(base, safety), Inbox(server, safety)  # the officer's device: rings, then the call's events
+    officer, inbox = Peer(base, safety, look=True), Inbox(server, safety)  # the officer's device: rings, then the call's events
     bg.run(inbox.__aenter__())
 
     def distance(a: np.ndarray, b: np.ndarray) -> float:
