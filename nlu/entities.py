@@ -29,6 +29,7 @@ WEAK_TYPES_BY_INTENT: dict[str, set[str]] = {
     "park_info": {"park"},
     "navigate": {"screen"},
     "approval_decide": {"doc_number", "decision"},
+    "approval_list": {"doc_number"},  # "세 번째 건 내용": one of the list
     "call_officer": {"department", "topic", "person"},
     "knowledge_question": {"pledge"},
 }
