@@ -83,6 +83,8 @@ LIMITS = {
     "directions": ("길 안내는 하지 못합니다. 지도 앱의 길찾기를 이용해 주세요.", "길 안내는 지도 앱으로"),
     "location": ("가게나 시설의 위치는 안내하지 못합니다. 지도 앱에서 찾아 주세요.", "위치는 지도 앱으로"),
     "personal": ("신고하거나 문의하신 분의 이름, 연락처, 주소 같은 개인정보는 알려드릴 수 없습니다.", "개인정보는 알려드릴 수 없습니다"),
+    "booking": ("예약이나 일정 등록은 제가 할 수 없습니다. 담당 부서나 예약 시스템을 이용해 주세요.", "예약은 할 수 없습니다"),
+    "recommend": ("식당이나 가게 추천은 하지 못합니다. 지도 앱이나 관광 안내(1330)를 이용해 주세요.", "추천은 하지 못합니다"),
     "ask_where": ("제가 답하지 못한 내용은 담당 기관에 물어보시는 게 가장 정확합니다.", "120 다산콜센터로 문의"),
 }
 SMALL_TALK = {
@@ -162,7 +164,8 @@ class ActionCancel(CityAction):
         return Reply("알겠습니다.", short="알겠습니다")
 
 
-ALSO_RE = re.compile(r"(?:도|쪽도)\s?요?[?.!]?$|영상|화면|카메라|cctv", re.I)
+# what keeps a follow-up on the cameras: "…쪽도요", "영상", "닫아" (realtime.CLOSE_RE)
+ALSO_RE = re.compile(r"(?:도|쪽도)\s?요?[?.!]?$|영상|화면|카메라|cctv|닫|꺼|끄|치워", re.I)
 
 
 class ActionFollowUp(CityAction):

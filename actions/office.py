@@ -8,6 +8,8 @@ from typing import Any
 
 from rasa_sdk.events import SlotSet
 
+from nlu import korean
+
 from . import access, deps, references, share
 from .base import CityAction, Context, Reply
 from .citydata import UnknownKey
@@ -96,7 +98,25 @@ class ActionApprovalList(CityAction):
     permission = "approvals_view"
 
     async def answer(self, ctx: Context) -> Reply:
+        text = ctx.tracker.latest_message.get("text", "")
+        if references.APPROVAL_VIEW_RE.search(text) and access.can(ctx.role, "approve"):  # "세 번째 건 내용", "…건은 누가 올렸나"
+            listed, number = await pick(ctx, text)
+            if number and 1 <= number <= len(listed) and (doc := await ctx.records.approval(listed[number - 1])):
+                return detail(number, doc)
         pending = await visible_approvals(ctx)
+        if references.URGENT_RE.search(text):  # "급한 건 뭐야"
+            urgent = [a for a in pending if a["urgent"]]
+            text = (
+                f"긴급 결재 {len(urgent)}건: " + ", ".join(f"「{a['title']}」({a['department']})" for a in urgent) + "."
+                if urgent
+                else "긴급 결재 문서는 없습니다."
+            )
+            return Reply(
+                text,
+                short=f"긴급 결재 {len(urgent)}건",
+                data={"type": "approvals", "items": urgent},
+                events=[SlotSet("listed_approvals", [a["id"] for a in urgent])],
+            )
         if not pending:
             return Reply(
                 "결재 대기 문서가 없습니다.",
@@ -123,19 +143,23 @@ class ActionApprovalDecide(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         text = ctx.tracker.latest_message.get("text", "")
-        if references.UNDO_RE.search(text) and references.APPROVAL_WORDS_RE.search(text):
+        if references.UNDO_RE.search(text) and (references.APPROVAL_WORDS_RE.search(text) or references.UNDO_STRONG_RE.search(text)):
             return await offer_undo(ctx)
         decision = ctx.mentioned("decision")
-        number = ctx.mentioned("doc_number")
         pending_action = ctx.tracker.get_slot("pending_action") or {}
-        if number is None and pending_action.get("type") == "approval" and decision in (None, pending_action["decision"]):
+        if (
+            ctx.mentioned("doc_number") is None
+            and pending_action.get("type") == "approval"
+            and decision in (None, pending_action["decision"])
+        ):
             return await confirm(ctx, pending_action)  # "승인해" right after "…승인할까요?"
-        listed = ctx.tracker.get_slot("listed_approvals") or [a["id"] for a in await ctx.records.pending_approvals()]
+        listed, number = await pick(ctx, text)
+        if number is None and (shown := ctx.tracker.get_slot("shown_approval")) in listed:
+            number = listed.index(shown) + 1  # "반려해" right after "세 번째 건 내용"
         if number is None:
             if len(listed) != 1:
                 return Reply("몇 번째 문서인지 말씀해 주세요. 예: '첫 번째 문서 승인해'", short="문서 번호?", keeps_pending=False)
             number = 1
-        number = int(number)
         if not 1 <= number <= len(listed):
             return Reply(f"결재 목록에는 {len(listed)}건이 있습니다. 1번부터 {len(listed)}번 중에서 말씀해 주세요.", short="번호 확인")
         doc = await ctx.records.approval(listed[number - 1])
@@ -144,14 +168,8 @@ class ActionApprovalDecide(CityAction):
         if doc["status"] != "pending":
             done = "승인" if doc["status"] == "approved" else "반려"
             return Reply(f"「{doc['title']}」 문서는 이미 {done}되었습니다.", short=f"이미 {done}됨")
-        if decision is None and VIEW_RE.search(text):  # "2번 문서 내용 좀 보자": show it, decide later
-            return Reply(
-                f"{number}번 「{doc['title']}」: {doc['department']} {doc['drafter']} 기안, {when(doc['submitted_at'])} 상신"
-                + (", 긴급 문서입니다." if doc["urgent"] else ".")
-                + " 승인이나 반려를 말씀해 주세요.",
-                short=f"{number}번 {doc['title']}"[:40],
-                data={"type": "approval_detail", "document": doc},
-            )
+        if decision is None and references.APPROVAL_VIEW_RE.search(text):  # "2번 문서 내용 좀 보자": show it, decide later
+            return detail(number, doc)
         if decision is None:
             return Reply(f"「{doc['title']}」 문서를 승인할까요, 반려할까요?", short="승인/반려?")
         verb = "승인" if decision == "approve" else "반려"
@@ -305,7 +323,40 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
     )
 
 
-VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨")
+LAST_RE = re.compile(r"마지막|맨\s?끝|맨\s?아래")
+# words every approval title or request shares, which tell no document from another
+TITLE_NOISE = {"문서", "결재", "건", "승인", "반려", "보고서", "계획", "추진", "내용", "부서", "번", "거"}
+
+
+async def pick(ctx: Context, text: str) -> tuple[list[int], int | None]:
+    """The approvals as last listed, and the one the request means: its number, "마지막", or words of its title."""
+    listed = ctx.tracker.get_slot("listed_approvals") or [a["id"] for a in await ctx.records.pending_approvals()]
+    number = ctx.mentioned("doc_number")
+    if number is None and LAST_RE.search(text):  # "마지막 건 승인"
+        number = len(listed)
+    if number is None:  # "리버버스 선착장 점검 보고서 승인"
+        docs = [await ctx.records.approval(i) for i in listed]
+        number = by_title(text, [d["title"] if d else "" for d in docs])
+    return listed, None if number is None else int(number)
+
+
+def detail(number: int, doc: dict[str, Any]) -> Reply:
+    return Reply(
+        f"{number}번 「{doc['title']}」: {doc['department']} {doc['drafter']} 기안, {when(doc['submitted_at'])} 상신"
+        + (", 긴급 문서입니다." if doc["urgent"] else ".")
+        + " 승인이나 반려를 말씀해 주세요.",
+        short=f"{number}번 {doc['title']}"[:40],
+        data={"type": "approval_detail", "document": doc},
+        events=[SlotSet("shown_approval", doc["id"])],
+    )
+
+
+def by_title(text: str, titles: list[str]) -> int | None:
+    """The 1-based position of the one title sharing the most words with the request, if one stands out."""
+    words = [w for w in korean.nouns(text) if w not in TITLE_NOISE and len(w) > 1]
+    scores = [sum(w in t for w in words) for t in titles]
+    best = max(scores, default=0)
+    return scores.index(best) + 1 if best and scores.count(best) == 1 else None
 
 
 async def offer_undo(ctx: Context) -> Reply:

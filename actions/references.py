@@ -15,6 +15,7 @@ import knowledge
 from nlu import discourse, korean
 
 from . import minutes, share
+from .base import FOLLOW_UP_INTENTS
 
 # A demonstrative and what it points at -> the entity type it refers to.
 REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길)")
@@ -39,6 +40,11 @@ TYPE_INTENTS = {
 DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백서|보고서|내용)|출처|어디(?:에|서)\s?나와")
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
 WHO_RE = re.compile(r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)")  # "그 분야 담당 부서 어디예요"
+UNDO_STRONG_RE = re.compile(r"되돌|철회|번복|원래대로|없던\s?(?:걸|것|일)")  # an undo even without naming the approval
+URGENT_RE = re.compile(r"급한|긴급")
+DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
+APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
+DECISION_END_RE = re.compile(r"(?:승인|반려|결재)\s?(?:해|하지|할게|합니다|해요|처리)?\s?(?:주세요|줘)?[.!]?$")
 UNDO_RE = re.compile(r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
@@ -51,18 +57,27 @@ QUESTION_RE = re.compile(r"어떤|어떻게|몇|얼마|뭐|무엇|무슨|언제|
 
 # A short message that leans on the one before: "목표는요", "언제까지 통제한대요", "2017년엔 며칠이었어요?".
 ELLIPTIC_RE = re.compile(r"^(?:그럼|그러면|그건|그거|거긴|거기|그때|그리고)|(?:은|는|도|엔|에는)\s?요?[?？.]?$")
+# Words that ask or frame, not name a topic: "강서구 상황 자세히", "목표 대비 어때".
 QUESTION_NOUNS = {"얼마", "며칠", "뭐", "무엇", "언제", "어디", "누구", "몇", "정도", "제일", "가장", "지금", "오늘"}
+FRAME_NOUNS = {"상황", "현황", "상태", "정보", "내용", "자세", "대비", "비교", "기준", "쪽", "곳", "데", "거", "것", "전체", "평균"}
 # What a classifier guesses for a message without a topic of its own (below FOLLOW_CONFIDENCE it is a guess).
 GUESSES = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "knowledge_question", "nlu_fallback", "out_of_scope"}
 FOLLOW_CONFIDENCE = 0.5
+SURE = 0.9
+SUPERLATIVE_RE = re.compile(r"(?:제일|가장)\s?(?:낮|높|많|적|큰|작|느|빠)")  # "집행률 제일 낮은 분야": over all, not the last one
+PLACES = {"district", "place", "station", "time", "scope"}
 
 
+HANGUL_RE = re.compile(r"[가-힣]")
 COURSE_RE = re.compile(r"(\d{1,2})\s?코스")
 
 
-def elliptic(text: str) -> bool:
-    """At most one noun of its own (question words aside), or a follow-up's shape ("…은요?", "그럼 …")."""
-    return len(own_nouns(text)) <= 1 or bool(ELLIPTIC_RE.search(text.strip()))
+def elliptic(text: str, names: list[dict[str, Any]] | None = None) -> bool:
+    """At most one noun of its own (question words and names aside), or a follow-up's shape ("…은요?", "그럼 …");
+    in English, a short question ("Which market sells them cheapest?")."""
+    if not HANGUL_RE.search(text):
+        return len(text.split()) <= 6
+    return len(own_nouns(text, names)) <= 1 or bool(ELLIPTIC_RE.search(text.strip()))
 
 
 def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
@@ -70,12 +85,18 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     ("목표는요" taken for a question to the documents) or the same question without a name of its own ("어디가 제일
     싸요?" after the price of 대파) continues it."""
     last, intent, text = slots.get("last_intent"), parse["intent"]["name"], parse["text"]
-    if not last or not elliptic(text) or discourse.cue(text):
+    if not last or not elliptic(text, parse["entities"]) or discourse.cue(text) or SUPERLATIVE_RE.search(text):
         return None
     confidence = parse["intent"]["confidence"]
     if intent == last and not any(e["entity"] not in ("time", "scope") for e in parse["entities"]):
         return intent  # the same question, about what the last one was about
-    if (intent in GUESSES and confidence < FOLLOW_CONFIDENCE) or (confidence < discourse.WEAK and not discourse.topic(text)):
+    if last == "knowledge_question" and intent == "inform" and not parse["entities"]:
+        return last  # "2017년은요?" after an answer from the documents
+    guess = intent in GUESSES and confidence < FOLLOW_CONFIDENCE
+    # a data question with no topic word and no names but places ("강서구 상황 자세히") continues the topic unless the
+    # classifier is sure of another
+    placed = all(e["entity"] in PLACES for e in parse["entities"])
+    if guess or (intent in FOLLOW_UP_INTENTS and placed and not discourse.topic(text) and confidence < SURE):
         return "knowledge_question" if last == "knowledge_question" else "inform"
     return None
 
@@ -89,8 +110,10 @@ def course(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | Non
     return entity("park", COURSE_RE.sub(f"{m.group(1)}코스", park))
 
 
-def own_nouns(text: str) -> list[str]:
-    return [n for n in korean.nouns(text) if n not in QUESTION_NOUNS]
+def own_nouns(text: str, names: list[dict[str, Any]] | None = None) -> list[str]:
+    """The nouns that say what the message is about: not question or framing words, not the names it has."""
+    spans = [text[e["start"] : e["end"]] for e in names or [] if e.get("end")]
+    return [n for n in korean.nouns(text) if n not in QUESTION_NOUNS | FRAME_NOUNS and not any(n in s for s in spans)]
 
 
 async def by_evidence(parse: dict[str, Any], citizen: bool) -> dict[str, Any]:
@@ -105,7 +128,14 @@ async def by_evidence(parse: dict[str, Any], citizen: bool) -> dict[str, Any]:
     ):
         return parse
     lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
-    return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}} if lead else parse
+    return route(parse, "knowledge_question") if lead else parse
+
+
+def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
+    """The parse sent to another intent, with every name the text has (the classifier's intent kept only its own)."""
+    if intent == parse["intent"]["name"]:
+        return parse
+    return {**parse, "intent": {**parse["intent"], "name": intent}, "entities": parse.get("names", parse["entities"])}
 
 
 def entity(kind: str, value: Any) -> dict[str, Any]:
@@ -115,9 +145,9 @@ def entity(kind: str, value: Any) -> dict[str, Any]:
 def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     text, intent = parse["text"], parse["intent"]["name"]
     if minutes.cue(text):  # "방금 통화 회의록 보여줘" (taken for end_call): that call's own minutes (minutes.py)
-        return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
+        return route(parse, "knowledge_question")
     if share.cue(text, bool(slots.get("active_call"))):  # "이 화면 통화에 보여줘", "공유 중지": the wall into the call (share.py)
-        return {**parse, "intent": {**parse["intent"], "name": "navigate"}}
+        return route(parse, "navigate")
     said = {e["entity"] for e in parse["entities"]}
     listed = slots.get("listed_items") or {}
     ordinal = next((e["value"] for e in parse["entities"] if e["entity"] == "doc_number"), None)
@@ -141,18 +171,29 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
                 "entities": [*parse["entities"], entity(kind, slots[kind])],
             }
     if WHO_RE.search(text) and intent not in ("approval_list", "approval_decide"):
-        return {**parse, "intent": {**parse["intent"], "name": "call_officer"}}
-    if UNDO_RE.search(text) and APPROVAL_WORDS_RE.search(text):  # "아까 결재한 거 되돌려"
-        return {**parse, "intent": {**parse["intent"], "name": "approval_decide"}}
+        return route(parse, "call_officer")
+    undo_words = APPROVAL_WORDS_RE.search(text) or (UNDO_STRONG_RE.search(text) and not slots.get("pending_action"))
+    if UNDO_RE.search(text) and undo_words:  # "아까 결재한 거 되돌려" ("응 되돌려" confirms an undo offered)
+        return route(parse, "approval_decide")
+    if DRAFTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
+        return route(parse, "approval_list")  # a document's details: a view, no decision
+    if DECISION_END_RE.search(text) and intent in ("approval_list", "knowledge_question", "navigate", "inform", "project_status"):
+        return route(parse, "approval_decide")  # "리버버스 선착장 점검 보고서 승인"
+    if (
+        URGENT_RE.search(text)
+        and intent not in ("approval_decide", "disaster_status")
+        and (intent in GUESSES or APPROVAL_WORDS_RE.search(text) or elliptic(text))
+    ):
+        return route(parse, "approval_list")  # "급한 건 뭐야", "긴급은"
     if DOCUMENT_CUE_RE.search(text) and "doc_number" not in said and intent not in ("approval_decide", "approval_list", "navigate"):
-        return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
+        return route(parse, "knowledge_question")
     # "그 문서 어디에 나와 있어?": the document the last answer quoted
     if DOCUMENT_REF_RE.search(text) and slots.get("last_document") and intent not in ("approval_decide", "approval_list"):
-        return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
+        return route(parse, "knowledge_question")
     if found := course(parse, slots):
         return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*parse["entities"], found]}
     if follow := follows_up(parse, slots):
-        return {**parse, "intent": {**parse["intent"], "name": follow}, "follow_up": True}
+        return {**route(parse, follow), "follow_up": True}
     if intent in GUESSES and parse["intent"]["confidence"] < FOLLOW_CONFIDENCE and QUESTION_RE.search(text) and not discourse.cue(text):
-        return {**parse, "intent": {**parse["intent"], "name": "knowledge_question"}}
+        return route(parse, "knowledge_question")
     return parse

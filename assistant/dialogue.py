@@ -84,10 +84,12 @@ class EmbeddedDialogue:
         parts = self.requests(text, parse)
         t_nlu = time.perf_counter()
         dispatcher = CollectingDispatcher()
+        for p in parts:  # every name in the text, for a request the references send to another intent
+            p.setdefault("names", p["entities"] if p.get("language") == "en" else self.nlu.names(p["text"]))
         parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
         citizen = not actions.can(metadata.get("role", "citizen"), "internal_data")
         parts = [await actions.references.by_evidence(p, citizen) for p in parts]
-        parse = {**parts[0], "text": text}  # what the turn reports: the first request, as understood
+        parse = {k: v for k, v in parts[0].items() if k != "names"} | {"text": text}  # what the turn reports: the first request
         for part in parts:  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
             for name, entities in self.slots.items():
                 for e in part["entities"]:
