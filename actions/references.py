@@ -116,19 +116,34 @@ def own_nouns(text: str, names: list[dict[str, Any]] | None = None) -> list[str]
     return [n for n in korean.nouns(text) if n not in QUESTION_NOUNS | FRAME_NOUNS and not any(n in s for s in spans)]
 
 
-async def by_evidence(parse: dict[str, Any], citizen: bool) -> dict[str, Any]:
-    """A real question the classifier took for small talk or help ("나쁨일 때 마스크는 어떤 걸 써야 하나요" as help):
-    when the reading room answers it, it is a question to the documents."""
+async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> dict[str, Any]:
+    """A question the documents answer better than the intent's data: it goes to the reading room.
+
+    Either the classifier could only guess (help, small talk: "나쁨일 때 마스크는 어떤 걸 써야 하나요"), or a data
+    question without a name carries words no data question is asked with ("계절관리제 걸리면 벌금", "심야 자율주행
+    버스 하루 이용객"; `known`: the data intents' training vocabulary) and the best passage holds them.
+    """
     text, intent = parse["text"], parse["intent"]["name"]
-    if (
-        intent not in GUESSES - {"knowledge_question"}
-        or not QUESTION_RE.search(text)
-        or len([t for t in knowledge.question_terms(text) if len(t) > 1]) < 2
-        or discourse.cue(text)
-    ):
+    terms = [t for t in knowledge.question_terms(text) if len(t) > 1]
+    if discourse.cue(text) or len(terms) < 2:
         return parse
-    lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
-    return route(parse, "knowledge_question") if lead else parse
+    if intent in GUESSES - {"knowledge_question"}:
+        if not QUESTION_RE.search(text):
+            return parse
+        lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
+        return route(parse, "knowledge_question") if lead else parse
+    named = any(e["entity"] not in ("time", "scope") for e in parse["entities"])
+    if intent not in FOLLOW_UP_INTENTS or named or NOW_RE.search(text) or parse.get("language") == "en":
+        return parse
+    unknown = [t for t in terms if t not in known]
+    if len(unknown) < 2:
+        return parse
+    hits = await asyncio.to_thread(knowledge.search, text, 1, False)  # routing only: the answer keeps the role's view
+    held = [t for t in unknown if hits and knowledge.coverage(t, f"{hits[0]['title']} {hits[0]['section']} {hits[0]['text']}") == 1.0]
+    return route(parse, "knowledge_question") if len(held) >= 2 or any(len(t) >= 3 for t in held) else parse
+
+
+NOW_RE = re.compile(r"지금|현재|오늘|실시간|요즘")  # live data is asked for now
 
 
 def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:

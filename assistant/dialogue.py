@@ -18,7 +18,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions
-from nlu import discourse, domain
+from nlu import discourse, domain, entities
 
 from .storage import Storage
 
@@ -33,6 +33,13 @@ class NLUEngine(Protocol):
     def parse(self, text: str) -> dict[str, Any]: ...
 
     def names(self, text: str) -> list[dict[str, Any]]: ...
+
+    def vocabulary(self, intent: str) -> set[str]: ...
+
+
+def accepts(intent: str, names: list[dict[str, Any]]) -> bool:
+    """Every name is of a kind the intent takes ("보건" is a budget sector; "인구" an indicator, not one)."""
+    return all(e["entity"] in entities.STRONG_TYPES | entities.WEAK_TYPES_BY_INTENT.get(intent, set()) | {"time", "scope"} for e in names)
 
 
 def split(text: str) -> list[str]:
@@ -64,6 +71,8 @@ class EmbeddedDialogue:
         self.session_ttl = session_ttl
         self.slots = domain.slot_entities()
         self.rules = domain.rules()
+        # the words the data intents are asked with: a question with other words may be one for the documents
+        self.known = set().union(*(nlu.vocabulary(i) for i in actions.FOLLOW_UP_INTENTS))
         # one turn at a time per session, so slots never interleave; a lock lives only while a turn holds it
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -88,12 +97,12 @@ class EmbeddedDialogue:
             p.setdefault("names", p["entities"] if p.get("language") == "en" else self.nlu.names(p["text"]))
         parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
         citizen = not actions.can(metadata.get("role", "citizen"), "internal_data")
-        parts = [await actions.references.by_evidence(p, citizen) for p in parts]
+        parts = [await actions.references.by_evidence(p, citizen, self.known) for p in parts]
         parse = {k: v for k, v in parts[0].items() if k != "names"} | {"text": text}  # what the turn reports: the first request
         for part in parts:  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
-            for name, entities in self.slots.items():
+            for name, kinds in self.slots.items():
                 for e in part["entities"]:
-                    if e["entity"] in entities:
+                    if e["entity"] in kinds:
                         slots[name] = e["value"]
             latest = {**part, "metadata": metadata}
             tracker = Tracker(session_id, dict(slots), latest, [], False, None, {}, None)
@@ -119,7 +128,8 @@ class EmbeddedDialogue:
         # "실업률과 고용률 같이", "보건이랑 교육 분야": a part with names but no topic word asks what the last part asks
         # (the asking words come last in Korean)
         for p in parts[:-1]:
-            if parts[-1] in asks and not discourse.topic(p["text"]) and (names := self.nlu.names(p["text"])):
+            names = self.nlu.names(p["text"])
+            if parts[-1] in asks and names and not discourse.topic(p["text"]) and accepts(parts[-1]["intent"]["name"], names):
                 p["intent"], p["entities"] = {**parts[-1]["intent"]}, names
         for p in parts:
             if p not in asks and not discourse.topic(p["text"]) and (names := self.nlu.names(p["text"])):

@@ -21,11 +21,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import discourse, english, training_data
 from .entities import EntityExtractor
-from .korean import morphemes
+from .korean import content_words_many, morphemes
 from .training_data import Example, TrainingData
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "embedded-9"
+ENGINE_VERSION = "embedded-10"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_THRESHOLD = 0.15
 
@@ -82,12 +82,16 @@ class EmbeddedNLU:
         self.threshold = threshold
         self.classifier: Pipeline | None = None
         self.scorer: Scorer | None = None
+        self.words: dict[str, set[str]] = {}
         self.english: english.EnglishIntents | None = None
 
     def train(self, examples: list[Example]) -> EmbeddedNLU:
         masked = [self.extractor.mask(e.text, self.extractor.candidates(e.text)) for e in examples]
         self.classifier = build_classifier().fit(masked, [e.intent for e in examples])
         self.scorer = Scorer(self.classifier)
+        self.words: dict[str, set[str]] = {}
+        for e, words in zip(examples, content_words_many([e.text for e in examples]), strict=True):
+            self.words.setdefault(e.intent, set()).update(words)
         self.english = english.EnglishIntents(examples)
         return self
 
@@ -110,6 +114,10 @@ class EmbeddedNLU:
             "entities": entities,
             "intent_ranking": [{"name": n, "confidence": round(float(p), 4)} for n, p in ranking[:10]],
         }
+
+    def vocabulary(self, intent: str) -> set[str]:
+        """The content words of the intent's training examples."""
+        return self.words.get(intent, set())
 
     def names(self, text: str, candidates: list | None = None) -> list[dict[str, Any]]:
         """Every name the text has, whatever the intent ("보건" in "보건이랑 교육 분야 같이" is a budget sector)."""
