@@ -391,14 +391,16 @@ def test_a_denied_camera_is_explained_in_korean(server):
         bg.close()
 
 
-def wall_ask(page, text: str) -> None:
-    """Type on the wall's chat and wait for its reply."""
+def wall_ask(page, text: str) -> str:
+    """Type on the wall's chat and wait for its reply (returned)."""
     from playwright.sync_api import expect
 
     page.evaluate("document.querySelectorAll('[role=log] .msg.bot').forEach((m) => (m.dataset.seen = '1'))")
     page.fill("input[name=text]", text)
     page.press("input[name=text]", "Enter")
-    expect(page.locator('[role="log"] .msg.bot:not([data-seen])')).to_have_count(1, timeout=30_000)
+    reply = page.locator('[role="log"] .msg.bot:not([data-seen])')
+    expect(reply).to_have_count(1, timeout=30_000)
+    return reply.inner_text()
 
 
 def test_the_mayor_shows_a_wall_screen_to_the_call_then_reads_its_minutes(server, korean_wav):
@@ -452,7 +454,7 @@ def test_the_mayor_shows_a_wall_screen_to_the_call_then_reads_its_minutes(server
             Image.fromarray(officer.got.picture).save(out / "officer-sees-camera.png")
 
             # By voice: the wall shows the screen it showed before the call and sends that instead of the camera.
-            wall_ask(page, "이 화면 통화에 보여줘")
+            assert "보여줍니다" in wall_ask(page, "이 화면 통화에 보여줘")
             expect(body).to_have_attribute("data-sharing", "true", timeout=30_000)
             expect(body).to_have_attribute("data-screen", "main")
             told = bg.run(inbox.wait("call.share", sharing=True))
@@ -478,8 +480,9 @@ def test_the_mayor_shows_a_wall_screen_to_the_call_then_reads_its_minutes(server
 
             # The end, then "방금 통화 회의록 보여줘" on the wall: the minutes of this call.
             wall_ask(page, "통화 종료")
-            bg.run(inbox.wait("call.minutes", seconds=60))
-            wall_ask(page, "방금 통화 회의록 보여줘")
+            bg.run(inbox.wait("call.minutes", seconds=60, call_id=call_id))
+            said = wall_ask(page, "방금 통화 회의록 보여줘")
+            assert "회의록입니다" in said and "참석: 서울시장, 재난안전과 김민수 과장" in said, said
             expect(body).to_have_attribute("data-screen", "minutes")
             minutes = page.locator("#minutes-detail")
             expect(minutes).to_contain_text("참석 서울시장, 재난안전과 김민수 과장")
