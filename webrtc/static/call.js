@@ -158,6 +158,7 @@
   // replaceTrack changes the picture without renegotiation; the server forwards the new VP8 like any video.
   async function share(track) {
     const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === "video" && t.currentDirection?.startsWith("send"))?.sender;
+    if (!sender && !track) { shared = null; return; }  // the call is over: no camera to bring back
     if (!sender) throw new Error(pc ? "카메라 없이 참여한 통화에서는 화면을 공유할 수 없습니다." : "통화가 아직 연결되지 않았습니다.");
     await sender.replaceTrack(track || local.getVideoTracks()[0] || null);
     shared = track;
