@@ -109,7 +109,8 @@ class ActionTransitStatus(CityAction):
                 + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "")
                 + f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
             )
-            return cited(text, r, short=f"{line} {d['status']}", data={"type": "subway_line", "line": line, **d})
+            short = f"{line} {d['status']}" + (f" 약 {d['delay_min']}분" if d["delay_min"] else "")
+            return cited(text, r, short=short, data={"type": "subway_line", "line": line, **d})
         r = await ctx.city.get("line", None)
         delayed = [(k, v) for k, v in r.data.items() if v["delay_min"]]
         text = (

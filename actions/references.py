@@ -13,6 +13,7 @@ from typing import Any
 
 import knowledge
 from nlu import discourse, korean
+from nlu.entities import WEAK_TYPES_BY_INTENT
 
 from . import minutes, share
 from .base import FOLLOW_UP_INTENTS
@@ -92,6 +93,12 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
         return intent  # the same question, about what the last one was about
     if last == "knowledge_question" and intent == "inform" and not parse["entities"]:
         return last  # "2017년은요?" after an answer from the documents
+    if intent == "navigate" and ELLIPTIC_RE.search(text) and last in FOLLOW_UP_INTENTS:
+        return "inform"  # "영동대로 복합개발은" after a project question: the same question, not the wall
+    own = [e for e in parse.get("names_as_last", []) if e["entity"] in WEAK_TYPES_BY_INTENT.get(last, set())]
+    if own and not discourse.topic(text) and confidence < SURE and intent != last:
+        parse["entities"] = parse["names_as_last"]  # "환경 분야는" after the budget: a sector, as the last question reads it
+        return "inform"
     guess = intent in GUESSES and confidence < FOLLOW_CONFIDENCE
     # a data question with no topic word and no names but places ("강서구 상황 자세히") continues the topic unless the
     # classifier is sure of another
@@ -153,6 +160,12 @@ def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
     return {**parse, "intent": {**parse["intent"], "name": intent}, "entities": parse.get("names", parse["entities"])}
 
 
+NEWS_RE = re.compile(r"(?:관련|최근)\s?(?:뉴스|보도|기사|소식|언론)")
+THERE_RE = re.compile(r"거기|그곳|그\s?쪽")
+MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items()}  # project_status -> project …
+TYPE_NOUN_RE = re.compile("|".join(NOUN_TYPES))  # "사업 현황" asks about all projects, not the last one
+
+
 def entity(kind: str, value: Any) -> dict[str, Any]:
     return {"entity": kind, "value": value, "start": 0, "end": 0, "confidence_entity": 1.0, "extractor": "reference"}
 
@@ -205,6 +218,13 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     # "그 문서 어디에 나와 있어?": the document the last answer quoted
     if DOCUMENT_REF_RE.search(text) and slots.get("last_document") and intent not in ("approval_decide", "approval_list"):
         return route(parse, "knowledge_question")
+    if NEWS_RE.search(text) and slots.get("project") and intent in ("project_status", "city_ranking", "inform", *GUESSES):
+        return {**route(parse, "project_status"), "follow_up": True}  # "관련 뉴스" after a project: its news
+    if THERE_RE.search(text) and (slots.get("place") or slots.get("station")) and intent == "admin_indicator" and "인구" in text:
+        return route(parse, "living_population")  # "거기 인구는": the crowd at the place just talked about
+    kind = MAIN_KIND.get(intent)
+    if kind and kind not in said and slots.get(kind) and elliptic(text, parse["entities"]) and not TYPE_NOUN_RE.search(text):
+        return {**parse, "follow_up": True}  # "공정률은" right after the wall showed a project: that project
     if found := course(parse, slots):
         return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*parse["entities"], found]}
     if follow := follows_up(parse, slots):

@@ -25,6 +25,7 @@ from .storage import Storage
 # "인구랑 예산 같이 알려줘", "날씨하고 미세먼지", "교통 상황, 지하철 운행": a conjunction between two requests
 CONJUNCTION_RE = re.compile(r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|\s*(?:,|그리고|및)\s*")
 MULTI_CONFIDENCE = 0.5
+MULTI_CUE_RE = re.compile(r"한꺼번에|같이|함께|모두|전부|둘\s?다|셋\s?다|다\s?(?:알려|보고|보여)")
 
 
 class NLUEngine(Protocol):
@@ -32,7 +33,7 @@ class NLUEngine(Protocol):
 
     def parse(self, text: str) -> dict[str, Any]: ...
 
-    def names(self, text: str) -> list[dict[str, Any]]: ...
+    def names(self, text: str, candidates: list | None = None, intent: str | None = None) -> list[dict[str, Any]]: ...
 
     def vocabulary(self, intent: str) -> set[str]: ...
 
@@ -93,12 +94,15 @@ class EmbeddedDialogue:
         parts = self.requests(text, parse)
         t_nlu = time.perf_counter()
         dispatcher = CollectingDispatcher()
-        for p in parts:  # every name in the text, for a request the references send to another intent
+        last = slots.get("last_intent")
+        for p in parts:  # every name in the text, for a request the references send to another intent or continue
             p.setdefault("names", p["entities"] if p.get("language") == "en" else self.nlu.names(p["text"]))
+            if last and p.get("language") != "en":
+                p["names_as_last"] = self.nlu.names(p["text"], intent=last)
         parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
         citizen = not actions.can(metadata.get("role", "citizen"), "internal_data")
         parts = [await actions.references.by_evidence(p, citizen, self.known) for p in parts]
-        parse = {k: v for k, v in parts[0].items() if k != "names"} | {"text": text}  # what the turn reports: the first request
+        parse = {k: v for k, v in parts[0].items() if k not in ("names", "names_as_last")} | {"text": text}  # the first request
         for part in parts:  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
             for name, kinds in self.slots.items():
                 for e in part["entities"]:
@@ -119,6 +123,10 @@ class EmbeddedDialogue:
     def requests(self, text: str, parse: dict[str, Any]) -> list[dict[str, Any]]:
         """One parse per request in the message: split at 랑/하고/그리고/, when each side asks for different data."""
         pieces = [p for p in split(text) if p.strip()]
+        topics = [t for t, rx in discourse.TOPIC_WORDS.items() if rx.search(text) and t in actions.FOLLOW_UP_INTENTS]
+        if len(pieces) < 2 and MULTI_CUE_RE.search(text) and 2 <= len(topics) <= 3:  # "강서구 화재 미세먼지 교통 한꺼번에"
+            names = self.nlu.names(text)
+            return [{**parse, "intent": {**parse["intent"], "name": t}, "entities": names} for t in topics]
         if len(pieces) < 2 or len(pieces) > 3:
             return [parse]
         parts = [self.nlu.parse(p) for p in pieces]

@@ -119,9 +119,10 @@ class EmbeddedNLU:
         """The content words of the intent's training examples."""
         return self.words.get(intent, set())
 
-    def names(self, text: str, candidates: list | None = None) -> list[dict[str, Any]]:
-        """Every name the text has, whatever the intent ("보건" in "보건이랑 교육 분야 같이" is a budget sector)."""
-        return discourse.annotate(text, self.extractor.resolve(text, None, candidates))
+    def names(self, text: str, candidates: list | None = None, intent: str | None = None) -> list[dict[str, Any]]:
+        """Every name the text has ("보건" in "보건이랑 교육 분야 같이" is a budget sector), read as `intent`'s when
+        given ("환경 분야는" after a budget question: 환경 is a sector, not a complaint topic)."""
+        return discourse.annotate(text, self.extractor.resolve(text, intent, candidates))
 
     def parse_english(self, text: str) -> dict[str, Any]:
         """English (citizens): the intent from the multilingual encoder, names from their romanized forms."""
