@@ -238,10 +238,13 @@ class EntityExtractor:
         self.people = set(data.lookups.get("person", []))
         # Names a speech recognizer or a typist gets one letter wrong ("마표구", "강남귀"), by syllable count.
         self.fuzzy: dict[int, list[tuple[str, str, frozenset[tuple[str, str]]]]] = {}
+        self.sounds_like: dict[str, set[tuple[str, str]]] = {}
         for key, opts in self.table.items():
             kept = frozenset(o for o in opts if o[0] in FUZZY_TYPES)
-            if kept and len(key) >= 2 and all("가" <= ch <= "힣" for ch in key):
+            if kept and len(key) >= 3 and all("가" <= ch <= "힣" for ch in key):
                 self.fuzzy.setdefault(len(key), []).append((key, sound(key), kept))
+            elif kept and len(key) == 2 and all("가" <= ch <= "힣" for ch in key):  # two letters: only exact sound-alikes
+                self.sounds_like.setdefault(sound(key), set()).update(kept)
 
     # -- candidates -------------------------------------------------------
     def _gazetteer(self, text: str) -> list[Candidate]:
@@ -317,7 +320,11 @@ class EntityExtractor:
             if len(word) < 2 or covered & set(range(start, end)) or "".join(word.split()) in self.table:
                 continue
             target = sound(word)
-            limit = 1 if len(word) >= 3 else 0  # two letters: only a word that sounds the same ("게란" for 계란)
+            if len(word) == 2:  # "게란" for 계란
+                if found_two := self.sounds_like.get(target):
+                    out.append(Candidate(start, end, tuple(sorted(found_two)), "fuzzy"))
+                continue
+            limit = 1
             best: tuple[int, frozenset[tuple[str, str]]] | None = None
             for n in (len(word), len(word) - 1, len(word) + 1):
                 for _key, letters, opts in self.fuzzy.get(n, ()):

@@ -35,8 +35,10 @@ DATA = Path(__file__).parent / "data"
 # The floor of each is its measured overall pass rate, rounded down. Raise it as fixes land (never lower it
 # to make a change pass); the aim of issue 12 is 0.95.
 SETS = {
-    "conversations.yml": 0.83,  # 202/260 = 0.777 when the set was written (58 sessions); 218/260 = 0.838 after the first fixes
-    "conversations_2.yml": 0.0,
+    # 202/260 = 0.777 when written (58 sessions); 0.838 after the first fixes; 259/260 = 0.996 now
+    "conversations.yml": 0.98,
+    # 204/279 = 0.731 when written (71 sessions, after the fixes the first set guided); 250/279 = 0.896 now
+    "conversations_2.yml": 0.88,
 }
 
 KINDS = (
@@ -59,8 +61,6 @@ LATIN = re.compile(r"[A-Za-z]")
 
 
 def load(name: str) -> list[dict[str, Any]]:
-    if not (DATA / name).exists():
-        return []
     sessions = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["sessions"]
     ids = [s["id"] for s in sessions]
     assert len(ids) == len(set(ids)), "session ids must be unique"
