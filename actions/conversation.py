@@ -233,7 +233,8 @@ async def document_answer(ctx: Context) -> Reply | None:
     """An extractive answer from the reading room, quoting its passages; None if the documents do not answer."""
     question = ctx.tracker.latest_message.get("text", "")
     last = ctx.tracker.get_slot("last_document") or {}
-    context = last.get("question", "") if ctx.tracker.latest_message.get("follow_up") else ""
+    follows = ctx.tracker.latest_message.get("follow_up") or references.DOCUMENT_REF_RE.search(question)  # "그 문서에 …"
+    context = f"{last.get('title', '')} {last.get('question', '')}".strip() if follows else ""
     lead, hits = await asyncio.to_thread(knowledge.answer, question, ctx.citizen, 3, context)
     if lead is None:
         return None
@@ -272,7 +273,7 @@ class ActionKnowledgeQuestion(CityAction):
         if minutes.cue(ctx.tracker.latest_message.get("text", "")):  # "방금 통화 회의록 보여줘": that call's minutes
             return await minutes.answer(ctx)
         last = ctx.tracker.get_slot("last_document")
-        if last and references.DOCUMENT_REF_RE.search(ctx.tracker.latest_message.get("text", "")):
+        if last and references.DOCUMENT_WHERE_RE.search(ctx.tracker.latest_message.get("text", "")):
             return Reply(  # "그 문서 어디에 나와 있어?": where the last answer came from
                 f"앞의 답은 「{last['title']}」 {last['location']}에 나와 있습니다.",
                 short=f"{last['title']} · {last['location']}"[:40],

@@ -200,6 +200,13 @@ THERE_RE = re.compile(r"거기|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?
 THAT_FIELD_RE = re.compile(r"그\s?(?:분야|건|민원|문제|쪽|사업|공약|프로젝트)|해당\s?(?:분야|민원|사업)|담당")
 
 
+def said_department(text: str, department: str) -> bool:
+    """ "상수도 본부장 연결": the department's first word and its kind (본부, 과, 국) said apart."""
+    head = re.match(r"[가-힣]{2,}?(?=사업|정책|관리|안전|본부|과$|국$)", department)
+    kind = re.search(r"(본부|과|국|센터)$", department)
+    return bool(head and kind and head.group(0) in text and re.search(rf"{head.group(0)}\S*\s+\S*{kind.group(1)}", text))
+
+
 class ActionCallOfficer(CityAction):
     intent = "call_officer"
     permission = "call"
@@ -220,6 +227,7 @@ class ActionCallOfficer(CityAction):
             or [o for o in officers if district and district in o["districts"]]
             or [o for o in officers if o["department"] in depts]
             or [o for o in officers if set(topics) & set(o["topics"])]
+            or [o for o in officers if not o["districts"] and said_department(text, o["department"])]
         )
         if not match:
             who = next(iter(people + depts + ([district] if district else []) + topics), None)

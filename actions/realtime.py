@@ -50,9 +50,12 @@ class ActionTrafficStatus(CityAction):
             r = await ctx.city.get("road", road)
             d = r.data
             text = f"{road}({d['section']}) 평균 {g(d['speed_kmh'])}km/h로 {d['index']}입니다."
+            short = f"{road} {d['index']} {g(d['speed_kmh'])}km/h"
             for inc in d.get("incidents", []):
-                text += f" {inc['type']}: {inc['info']}."
-            return cited(text, r, short=f"{road} {d['index']} {g(d['speed_kmh'])}km/h", data={"type": "traffic", "road": road, **d})
+                until = f"({when(inc['until'])}까지)" if inc.get("until") else ""
+                text += f" {inc['type']}: {inc['info']}{until}."
+                short += f" · {inc['type']}" + (f" {inc['until'][11:16]}까지" if inc.get("until") else "")  # the watch: the hour
+            return cited(text, r, short=short, data={"type": "traffic", "road": road, **d})
         district = await ctx.district_of()
         r = await ctx.city.get("traffic", district)
         if district:

@@ -38,6 +38,7 @@ TYPE_INTENTS = {
     "road": "traffic_status",
     "park": "park_info",
 }
+DOCUMENT_WHERE_RE = re.compile(r"출처|어디(?:에|서)\s?나와|어느\s?(?:문서|자료|부분)|무슨\s?(?:문서|자료)")  # where, not what
 DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백서|보고서|내용)|출처|어디(?:에|서)\s?나와")
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
 WHO_RE = re.compile(r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)")  # "그 분야 담당 부서 어디예요"
@@ -160,6 +161,7 @@ def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
     return {**parse, "intent": {**parse["intent"], "name": intent}, "entities": parse.get("names", parse["entities"])}
 
 
+BUS_NUMBER_RE = re.compile(r"\s*([Nn]?\d{2,4})\s?번?\s?(?:버스)?(?:은|는|도)?\s?요?[?？]?\s*$")
 NEWS_RE = re.compile(r"(?:관련|최근)\s?(?:뉴스|보도|기사|소식|언론)")
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽")
 MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items()}  # project_status -> project …
@@ -225,6 +227,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     kind = MAIN_KIND.get(intent)
     if kind and kind not in said and slots.get(kind) and elliptic(text, parse["entities"]) and not TYPE_NOUN_RE.search(text):
         return {**parse, "follow_up": True}  # "공정률은" right after the wall showed a project: that project
+    if slots.get("bus_route") and (m := BUS_NUMBER_RE.match(text)):  # "273은" after a bus: that route
+        return {**route(parse, "transit_status"), "entities": [entity("bus_route", m.group(1))]}
     if found := course(parse, slots):
         return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*parse["entities"], found]}
     if follow := follows_up(parse, slots):
