@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -83,6 +84,9 @@ def summarize(lines: list[Line]) -> tuple[list[str], list[str]]:
     return decisions, actions
 
 
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
 def build(
     call_id: str,
     title: str,
@@ -98,8 +102,8 @@ def build(
     return Minutes(
         call_id=call_id,
         title=title,
-        started_at=started.astimezone().strftime(fmt),
-        ended_at=ended.astimezone().strftime(fmt),
+        started_at=started.astimezone(SEOUL).strftime(fmt),  # Seoul time, whatever the server's zone
+        ended_at=ended.astimezone(SEOUL).strftime(fmt),
         participants=participants,
         transcript=lines,
         decisions=decisions,
