@@ -47,7 +47,13 @@ class ActionNavigate(CityAction):
     async def answer(self, ctx: Context) -> Reply:
         if share.cue(ctx.tracker.latest_message.get("text", ""), True):  # "이 화면 통화에 보여줘": into the call (share.py)
             return await share.answer(ctx)
-        if project := ctx.mentioned("project"):
+        text = ctx.tracker.latest_message.get("text", "")
+        if BACK_RE.search(text) and not ctx.mentioned("screen"):  # "방금 화면으로 돌아가"
+            directive = {"type": "navigate", "screen": "back"}
+            await ctx.records.audit(ctx.actor, "screen.navigate", "back", directive)
+            return Reply("이전 화면으로 돌아갑니다.", short="← 이전 화면", directives=[directive], data={"type": "navigate", **directive})
+        # "화면에 띄워" right after a project: that project
+        if project := ctx.mentioned("project") or (ctx.tracker.get_slot("project") if BARE_SHOW_RE.match(text) else None):
             p = (await ctx.city.get("project", project)).data
             target = {"kind": "project", "name": project, "id": p["id"], "path": p["screen"]}
             directive = {"type": "navigate", "screen": "project", "target": target}
@@ -74,7 +80,6 @@ class ActionNavigate(CityAction):
                 directives=[directive],
                 data={"type": "navigate", **directive},
             )
-        text = ctx.tracker.latest_message.get("text", "")
         for rx, screen, layer, label in WALL_WORDS:  # "예산 화면으로", "공약 화면 띄워", "재난 화면": the wall's own screens
             if rx.search(text):
                 directive = {"type": "navigate", "screen": screen, **({"layer": layer} if layer else {})}
@@ -113,7 +118,7 @@ class ActionApprovalList(CityAction):
             )
             return Reply(
                 text,
-                short=f"긴급 결재 {len(urgent)}건",
+                short=f"긴급 {len(urgent)}건: " + " · ".join(a["title"][:12] for a in urgent),
                 data={"type": "approvals", "items": urgent},
                 events=[SlotSet("listed_approvals", [a["id"] for a in urgent])],
             )
@@ -182,7 +187,7 @@ class ActionApprovalDecide(CityAction):
         }
         return Reply(
             f"「{doc['title']}」({doc['department']}) 문서를 {verb}할까요?",
-            short=f"{number}번 {verb}할까요?",
+            short=f"{doc['title'][:24]} {verb}할까요?",
             data={"type": "approval_confirm", "document": doc, "decision": decision},
             events=[SlotSet("pending_action", pending)],
             keeps_pending=True,
@@ -331,6 +336,8 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
     )
 
 
+BACK_RE = re.compile(r"돌아가|이전\s?화면|뒤로\s?가|아까\s?화면|방금\s?화면")
+BARE_SHOW_RE = re.compile(r"\s*(?:그거|그걸|그\s?사업|이거)?\s*(?:화면에|화면으로|벽에)?\s*(?:띄워|보여)")
 LAST_RE = re.compile(r"마지막|맨\s?끝|맨\s?아래")
 # words every approval title or request shares, which tell no document from another
 TITLE_NOISE = {"문서", "결재", "건", "승인", "반려", "보고서", "계획", "추진", "내용", "부서", "번", "거"}

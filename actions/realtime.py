@@ -104,6 +104,14 @@ class ActionTransitStatus(CityAction):
                 short=f"{station} {shown[0]['line']} {shown[0]['message']}",
                 data={"type": "station", "station": station, **r.data},
             )
+        if len(lines := ctx.all_mentioned("subway_line")) > 1:  # "6호선 9호선 지연 몇 분", "2호선 5호선 둘 다 정상이야?"
+            rows = [(x, (await ctx.city.get("line", x))) for x in lines]
+            text = " ".join(
+                f"{x} {r.data['status']}" + (f"(약 {r.data['delay_min']}분, {r.data['reason']})" if r.data["delay_min"] else "") + "."
+                for x, r in rows
+            )
+            short = " · ".join(f"{x} " + (f"{r.data['delay_min']}분 지연" if r.data["delay_min"] else "정상") for x, r in rows)
+            return cited(text, rows[0][1], short=short, data={"type": "subway_lines", "lines": {x: r.data for x, r in rows}})
         if line := ctx.mentioned("subway_line"):
             r = await ctx.city.get("line", line)
             d = r.data
@@ -112,7 +120,7 @@ class ActionTransitStatus(CityAction):
                 + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "")
                 + f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
             )
-            short = f"{line} {d['status']}" + (f" 약 {d['delay_min']}분" if d["delay_min"] else "")
+            short = f"{line} {d['status']}" + (f" 약 {d['delay_min']}분({d['reason']})" if d["delay_min"] else f" · {d['crowding']}")
             return cited(text, r, short=short, data={"type": "subway_line", "line": line, **d})
         r = await ctx.city.get("line", None)
         delayed = [(k, v) for k, v in r.data.items() if v["delay_min"]]

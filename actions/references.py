@@ -46,7 +46,7 @@ UNDO_STRONG_RE = re.compile(r"되돌|철회|번복|원래대로|없던\s?(?:걸|
 URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
 APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
-DECISION_END_RE = re.compile(r"(?:승인|반려|결재)\s?(?:해|하지|할게|합니다|해요|처리)?\s?(?:주세요|줘)?[.!]?$")
+DECISION_END_RE = re.compile(r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|할게|합니다|해요|처리|바꿔)?\s?(?:주세요|줘)?[.!]?$")
 UNDO_RE = re.compile(r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
@@ -66,6 +66,7 @@ FRAME_NOUNS = {"상황", "현황", "상태", "정보", "내용", "자세", "대�
 GUESSES = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "knowledge_question", "nlu_fallback", "out_of_scope"}
 FOLLOW_CONFIDENCE = 0.5
 SURE = 0.9
+CLOSING_RE = re.compile(r"수고|고마|감사|잘\s?있어|이만|끝|됐어|bye|thank", re.I)  # "알았어 수고": a goodbye, not a follow-up
 SUPERLATIVE_RE = re.compile(r"(?:제일|가장)\s?(?:낮|높|많|적|큰|작|느|빠)")  # "집행률 제일 낮은 분야": over all, not the last one
 PLACES = {"district", "place", "station", "time", "scope"}
 
@@ -87,7 +88,7 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     ("목표는요" taken for a question to the documents) or the same question without a name of its own ("어디가 제일
     싸요?" after the price of 대파) continues it."""
     last, intent, text = slots.get("last_intent"), parse["intent"]["name"], parse["text"]
-    if not last or not elliptic(text, parse["entities"]) or discourse.cue(text) or SUPERLATIVE_RE.search(text):
+    if not last or not elliptic(text, parse["entities"]) or discourse.cue(text) or SUPERLATIVE_RE.search(text) or CLOSING_RE.search(text):
         return None
     confidence = parse["intent"]["confidence"]
     if intent == last and not any(e["entity"] not in ("time", "scope") for e in parse["entities"]):
@@ -136,7 +137,7 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
     if discourse.cue(text) or len(terms) < 2:
         return parse
     if intent in GUESSES - {"knowledge_question"}:
-        if not QUESTION_RE.search(text):
+        if not QUESTION_RE.search(text) and intent != "nlu_fallback":
             return parse
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
         return route(parse, "knowledge_question") if lead else parse
@@ -162,6 +163,7 @@ def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
 
 
 BUS_NUMBER_RE = re.compile(r"\s*([Nn]?\d{2,4})\s?번?\s?(?:버스)?(?:은|는|도)?\s?요?[?？]?\s*$")
+DECIDABLE = GUESSES | {"inform", "navigate", "approval_list", "project_status"}  # "…보고서 승인" taken for these
 NEWS_RE = re.compile(r"(?:관련|최근)\s?(?:뉴스|보도|기사|소식|언론)")
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽")
 MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items()}  # project_status -> project …
@@ -207,7 +209,11 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return route(parse, "approval_decide")
     if DRAFTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
         return route(parse, "approval_list")  # a document's details: a view, no decision
-    if DECISION_END_RE.search(text) and intent in ("approval_list", "knowledge_question", "navigate", "inform", "project_status"):
+    if (
+        DECISION_END_RE.search(text)
+        and intent != "approval_decide"
+        and ("건" in text or APPROVAL_WORDS_RE.search(text[:-2]) or intent in DECIDABLE)
+    ):
         return route(parse, "approval_decide")  # "리버버스 선착장 점검 보고서 승인"
     if (
         URGENT_RE.search(text)

@@ -62,7 +62,12 @@ def main() -> None:
             fn(texts[i % len(texts)])
             part.append((time.perf_counter() - t0) * 1000)
         row(name, part, base)
-    english = ["Is subway line 2 running normally?", "How is the air in Gangnam today?", "Is Hongdae crowded right now?", "Where is the nearest toilet?"]
+    english = [
+        "Is subway line 2 running normally?",
+        "How is the air in Gangnam today?",
+        "Is Hongdae crowded right now?",
+        "Where is the nearest toilet?",
+    ]
     engine.parse(english[0])  # loads the encoder
     en = []
     for i in range(100):

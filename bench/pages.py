@@ -30,10 +30,21 @@ from procs import PASSWORDS, add_accounts, free_port, serve, stop, token  # noqa
 
 from bench.stats import pct  # noqa: E402
 
-COMMANDS = [("서울로 7017", "project"), ("메인 화면으로 가줘", "main"), ("결재 대기 문서 보여줘", "approvals"), ("재정 현황 알려줘", "finance")]
+COMMANDS = [
+    ("서울로 7017", "project"),
+    ("메인 화면으로 가줘", "main"),
+    ("결재 대기 문서 보여줘", "approvals"),
+    ("재정 현황 알려줘", "finance"),
+]
 ROUNDS = 15  # x4 commands
 LOADS = 10
-PAGES = {"/login": "input[name=password]", "/": "#tiles .tile", "/kiosk": ".quick button", "/tablet": "#notices", "/wall": "#map-main canvas"}
+PAGES = {
+    "/login": "input[name=password]",
+    "/": "#tiles .tile",
+    "/kiosk": ".quick button",
+    "/tablet": "#notices",
+    "/wall": "#map-main canvas",
+}
 
 
 def row(name: str, ms: list[float], base: float | None = None) -> None:

@@ -138,8 +138,9 @@ def lead(question: str, passages: list[str], headings: list[str] | None = None, 
 
 
 def figure(question: str, sentence: str) -> bool:
-    """The question asks how much or how many and the sentence has a figure."""
-    return bool(AMOUNT_RE.search(question) and FIGURE_RE.search(sentence))
+    """The sentence has the kind of answer the question asks for: an amount (얼마, 몇), a date (언제), an interval
+    (얼마나 자주), a size (크기, 길이)."""
+    return any(asks.search(question) and has.search(sentence) for asks, has in ANSWER_KINDS)
 
 
 def best_sentence(question: str, text: str) -> str:
@@ -153,6 +154,12 @@ FIGURE_RE = re.compile(
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)\b\s?(?:to\s\w+\s)?(?:minutes?|hours?|days?|won|people|percent)",
     re.I,
 )
+ANSWER_KINDS = [
+    (AMOUNT_RE, FIGURE_RE),
+    (re.compile(r"언제|몇\s?년|when", re.I), re.compile(r"\d{4}\s?년|\d{1,2}\s?월|\b(?:19|20)\d{2}\b")),
+    (re.compile(r"자주|주기|간격|how often", re.I), re.compile(r"간격|마다|주기|every", re.I)),
+    (re.compile(r"크기|길이|넓이|높이|어느\s?정도|how (?:big|large|long)", re.I), re.compile(r"\d+(?:\.\d+)?\s?(?:m|km|미터|인치|㎡)")),
+]
 ANNOUNCES = 30  # characters: a sentence this short rarely answers on its own
 
 
@@ -165,6 +172,7 @@ def answer(question: str, public_only: bool = False, k: int = 3, context: str = 
     hits = [h for h in search(asked, k, public_only) if coverage(asked, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
     if not hits:
         return None, []
+    hits = [h for h in hits if bool(HANGUL.search(h["text"])) == bool(HANGUL.search(question))] or hits  # same language first
     headings = [f"{h['title']} {h['section']}" for h in hits]
     return generate(asked, hits, settings()) or lead(question, [h["text"] for h in hits], headings, context), hits
 

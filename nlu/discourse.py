@@ -65,11 +65,11 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     "bike": re.compile(r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle|scooter", re.I),  # 분담률: an indicator
     "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
     "directions": re.compile(
-        r"어떻게\s?가|어디로\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to",
+        r"어떻게\s?가|어디로\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to|where is the nearest|nearest",
         re.I,
     ),
     "personal": re.compile(
-        r"(?:신고|민원|제보|작성)(?:한|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"
+        r"(?:신고|민원|제보|작성)(?:한|했|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"
     ),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
     "booking": re.compile(r"예약|회의실|(?:일정|미팅|회의)\s?(?:잡|등록)|잡아\s?(?:줘|주세요)|book (?:a|me)|reserve|reservation", re.I),

@@ -43,6 +43,11 @@ class _Tap:
         else:
             self.real.put(item)
 
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        # The receiver's decoder thread is started with whatever queue the receiver holds, the tap included: it reads
+        # the real queue (no VP8 ever reaches it, so it only sees the stop marker). Without this it died at start.
+        return self.real.get(*args, **kwargs)
+
 
 class ForwardSource:
     """One participant's VP8 video, handed to every subscriber as encoded frames."""
