@@ -201,7 +201,6 @@ def officer_label(o: dict[str, Any]) -> str:
     return f"{o['department']} {o['name']} {o['title']}"
 
 
-THERE_RE = re.compile(r"거기|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")
 THAT_FIELD_RE = re.compile(r"그\s?(?:분야|건|민원|문제|쪽|사업|공약|프로젝트)|해당\s?(?:분야|민원|사업)|담당")
 
 
@@ -221,7 +220,7 @@ class ActionCallOfficer(CityAction):
         people, depts, topics = ctx.all_mentioned("person"), ctx.all_mentioned("department"), ctx.all_mentioned("topic")
         district = ctx.mentioned("district")
         text = ctx.tracker.latest_message.get("text", "")
-        if not district and THERE_RE.search(text):  # "거기 담당 안전과장": the district just talked about
+        if not district and references.THERE_RE.search(text):  # "거기 담당 안전과장": the district just talked about
             district = ctx.tracker.get_slot("district")
         if not topics and THAT_FIELD_RE.search(text) and ctx.tracker.get_slot("topic"):  # "그 분야 담당자": the complaint topic
             topics = [ctx.tracker.get_slot("topic")]

@@ -165,7 +165,7 @@ def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
 BUS_NUMBER_RE = re.compile(r"\s*([Nn]?\d{2,4})\s?번?\s?(?:버스)?(?:은|는|도)?\s?요?[?？]?\s*$")
 DECIDABLE = GUESSES | {"inform", "navigate", "approval_list", "project_status"}  # "…보고서 승인" taken for these
 NEWS_RE = re.compile(r"(?:관련|최근)\s?(?:뉴스|보도|기사|소식|언론)")
-THERE_RE = re.compile(r"거기|그곳|그\s?쪽")
+THERE_RE = re.compile(r"거기|그곳|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")  # the place just talked about
 MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items()}  # project_status -> project …
 TYPE_NOUN_RE = re.compile("|".join(NOUN_TYPES))  # "사업 현황" asks about all projects, not the last one
 
