@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -70,3 +72,17 @@ def token(base: str, username: str, password: str) -> dict[str, str]:
     r = httpx.post(f"{base}/v1/auth/token", data={"username": username, "password": password}, timeout=30)
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def chromium(playwright: Any, wav: Path) -> Any:
+    """Debian's chromium with a fake camera and a fake microphone reading `wav`; media allowed without a prompt."""
+    return playwright.chromium.launch(
+        executable_path=shutil.which("chromium"),
+        args=[
+            "--no-sandbox",
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+    )

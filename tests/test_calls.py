@@ -23,7 +23,7 @@ import pytest
 import random_models
 from call_peer import Peer, best_correlation, korean_speech
 from netns import Netns
-from procs import cli, free_port, serve, stop, token
+from procs import chromium, cli, free_port, serve, stop, token
 
 PASSWORD = "call-test-pass-2026"
 RING_TIMEOUT_S = 6  # short, so the missed-call test is quick; accepts here happen well within it
@@ -329,15 +329,7 @@ def test_chromium_answers_from_the_call_page_and_shows_the_mayors_video(server, 
     mayor_peer = Peer(base, mayor)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=shutil.which("chromium"),
-                args=[
-                    "--no-sandbox",
-                    "--use-fake-device-for-media-stream",
-                    "--use-fake-ui-for-media-stream",
-                    f"--use-file-for-fake-audio-capture={korean_wav}",
-                ],
-            )
+            browser = chromium(pw, korean_wav)
             page = browser.new_context().new_page()
             page.goto(f"{base}/login")
             page.fill("input[name=username]", USERS["safety"])
@@ -422,16 +414,7 @@ def test_the_mayor_shows_a_wall_screen_to_the_call_then_reads_its_minutes(server
 
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=shutil.which("chromium"),
-                args=[
-                    "--no-sandbox",
-                    "--use-fake-device-for-media-stream",
-                    "--use-fake-ui-for-media-stream",
-                    f"--use-file-for-fake-audio-capture={korean_wav}",
-                    "--autoplay-policy=no-user-gesture-required",
-                ],
-            )
+            browser = chromium(pw, korean_wav)
             page = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ko-KR", timezone_id="Asia/Seoul").new_page()
             page.goto(f"{base}/login?next=/wall")
             page.fill("input[name=username]", USERS["mayor"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 import random_models
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from procs import PASSWORDS, add_accounts, free_port, serve, stop, token
+from procs import PASSWORDS, add_accounts, chromium, free_port, serve, stop, token
 
 from voice.audio import to_wav
 from voice.tts import EspeakNG
@@ -58,16 +57,7 @@ def korean_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def browser(korean_wav: Path) -> Iterator[Browser]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=[
-                "--no-sandbox",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={korean_wav}",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
+        b = chromium(p, korean_wav)
         yield b
         b.close()
 
@@ -167,7 +157,11 @@ def test_the_wall_follows_a_directive_from_another_device(server, context):
     page.wait_for_url("**/wall")
     expect(page.locator("body")).to_have_attribute("data-socket", "open")
     mayor = token(server, "mayor", PASSWORDS["mayor"])
-    cases = [("서울로 7017", "project", "서울로 7017"), ("결재 대기 문서 보여줘", "approvals", "결재 대기"), ("메인 화면으로 가줘", "main", "메인")]
+    cases = [
+        ("서울로 7017", "project", "서울로 7017"),
+        ("결재 대기 문서 보여줘", "approvals", "결재 대기"),
+        ("메인 화면으로 가줘", "main", "메인"),
+    ]
     for text, screen, title in cases:  # from the mayor's watch, not from the wall page
         r = httpx.post(f"{server}/v1/chat", json={"text": text, "channel": "watch"}, headers=mayor, timeout=30)
         assert r.status_code == 200, r.text
