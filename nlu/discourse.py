@@ -85,7 +85,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
     "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야"),
 }
 WEAK = 0.6  # below this, a cue decides
-GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what a name-only message is taken for
+NAME_ONLY_GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what "1인 가구 비율도요" is taken for
 STRONG = {"toilet", "bike", "personal", "directions", "booking", "recommend"}  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
@@ -151,6 +151,6 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return named
     if weak and entities and all(e["entity"] in ("time", "scope") for e in entities):
         return "inform"
-    if intent in GUESSES and confidence < WEAK and entities:
+    if intent in NAME_ONLY_GUESSES and confidence < WEAK and entities:
         return "inform"
     return intent
