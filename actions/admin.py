@@ -58,7 +58,7 @@ class ActionFinanceStatus(CityAction):
             text = f"{d['year']}년 세입 목표 {won(d['budget'])} 중 {won(d['executed'])}을 거둬 달성률 {g(d['execution_rate'])}%입니다."
         elif sector:
             text = f"{d['year']}년 {sector} 분야 예산 {won(d['budget'])}, 집행 {won(d['executed'])}으로 집행률 {g(d['execution_rate'])}%입니다."
-        elif m := SUPERLATIVE_RE.search(ctx.tracker.latest_message.get("text", "")):  # "집행률 제일 낮은 분야는"
+        elif m := SUPERLATIVE_RE.search(ctx.text):  # "집행률 제일 낮은 분야는"
             low = m.group(1) in ("낮", "적", "저", "느")
             ranked = sorted(d["sectors"].items(), key=lambda kv: kv[1]["execution_rate"], reverse=not low)[:3]
             text = (
@@ -78,6 +78,9 @@ class ActionFinanceStatus(CityAction):
 # (names, phone numbers, addresses): they go to officers and the mayor only, never through a redaction.
 OPINION_PUBLIC = ("today", "week", "week_change_pct", "call_120", "online_mentions", "sentiment")
 OPINION_OVERVIEW = ("today", "week", "call_120")
+
+
+TOP_RE = re.compile(r"제일|가장|최다|1위|젤\s")
 
 
 class ActionPublicOpinion(CityAction):
@@ -111,12 +114,17 @@ class ActionPublicOpinion(CityAction):
             top = sorted(r.data.items(), key=lambda kv: -kv[1]["today"])[:3]
             total = sum(v["today"] for v in r.data.values())
             text = f"오늘 민원은 모두 {number(total)}건이며, 많은 분야는 " + ", ".join(f"{k} {v['today']}건" for k, v in top) + "입니다."
-            return cited(
+            reply = cited(
                 text,
                 r,
                 short="민원 상위: " + ", ".join(k for k, _ in top),
                 data={"type": "opinion", "topics": {k: public_fields(v, OPINION_OVERVIEW) for k, v in r.data.items()}},
             )
+            # "제일 많은 민원이 뭐야" then "그거 담당 과장 연결": the top topic is what "그거" means; "두 번째 거" the second
+            reply.events.append(SlotSet("listed_items", {"entity": "topic", "intent": self.intent, "items": [k for k, _ in top]}))
+            if TOP_RE.search(ctx.text):
+                reply.events.append(SlotSet("topic", top[0][0]))
+            return reply
         d = r.data
         s = d["sentiment"]
         text = (

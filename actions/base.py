@@ -60,6 +60,11 @@ class Context:
         self.department: str | None = meta.get("department")
 
     @property
+    def text(self) -> str:
+        """What the user said this turn."""
+        return self.tracker.latest_message.get("text", "")
+
+    @property
     def citizen(self) -> bool:
         return not access.can(self.role, "internal_data")
 

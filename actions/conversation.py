@@ -112,7 +112,7 @@ class ActionOutOfScope(CityAction):
     intent = "out_of_scope"
 
     async def answer(self, ctx: Context) -> Reply:
-        if found := limits_or_small_talk(ctx.tracker.latest_message.get("text", "")) or await document_answer(ctx):
+        if found := limits_or_small_talk(ctx.text) or await document_answer(ctx):
             return found  # a limit, small talk, or a question the documents answer after all
         role = "citizen" if ctx.citizen else ctx.role
         return Reply(
@@ -130,7 +130,7 @@ class ActionFallback(CityAction):
         return "action_fallback"
 
     async def answer(self, ctx: Context) -> Reply:
-        found = limits_or_small_talk(ctx.tracker.latest_message.get("text", "")) or await document_answer(ctx)
+        found = limits_or_small_talk(ctx.text) or await document_answer(ctx)
         if found is not None:
             return found
         role = "citizen" if ctx.citizen else ctx.role
@@ -148,7 +148,7 @@ class ActionConfirm(CityAction):
     async def answer(self, ctx: Context) -> Reply:
         pending = ctx.tracker.get_slot("pending_action")
         if not pending:  # "응", "그래" with nothing to confirm: just listen
-            return limits_or_small_talk(ctx.tracker.latest_message.get("text", "")) or Reply("네, 말씀하세요.", short="네")
+            return limits_or_small_talk(ctx.text) or Reply("네, 말씀하세요.", short="네")
         return await confirm(ctx, pending)
 
 
@@ -231,7 +231,7 @@ class ActionDailyBriefing(CityAction):
 
 async def document_answer(ctx: Context) -> Reply | None:
     """An extractive answer from the reading room, quoting its passages; None if the documents do not answer."""
-    question = ctx.tracker.latest_message.get("text", "")
+    question = ctx.text
     last = ctx.tracker.get_slot("last_document") or {}
     follows = ctx.tracker.latest_message.get("follow_up") or references.DOCUMENT_REF_RE.search(question)  # "그 문서에 …"
     context = f"{last.get('title', '')} {last.get('question', '')}".strip() if follows else ""
@@ -270,10 +270,10 @@ class ActionKnowledgeQuestion(CityAction):
     intent = "knowledge_question"
 
     async def answer(self, ctx: Context) -> Reply:
-        if minutes.cue(ctx.tracker.latest_message.get("text", "")):  # "방금 통화 회의록 보여줘": that call's minutes
+        if minutes.cue(ctx.text):  # "방금 통화 회의록 보여줘": that call's minutes
             return await minutes.answer(ctx)
         last = ctx.tracker.get_slot("last_document")
-        if last and references.DOCUMENT_WHERE_RE.search(ctx.tracker.latest_message.get("text", "")):
+        if last and references.DOCUMENT_WHERE_RE.search(ctx.text):
             return Reply(  # "그 문서 어디에 나와 있어?": where the last answer came from
                 f"앞의 답은 「{last['title']}」 {last['location']}에 나와 있습니다.",
                 short=f"{last['title']} · {last['location']}"[:40],

@@ -139,7 +139,7 @@ async def prices(ctx: Context) -> Reply:
 
 async def rankings(ctx: Context) -> Reply:
     r = await ctx.city.get("ranking", None)
-    text = ctx.tracker.latest_message.get("text", "").lower()
+    text = ctx.text.lower()
     rows = r.data["rankings"]
     named = [
         x for x in rows if any(w in text for w in RANKINGS_EN.get(x["name"], x["name"]).lower().split() if len(w) > 3 and w != "index")
@@ -154,7 +154,7 @@ def ordinal(n: int) -> str:
 
 
 async def documents(ctx: Context) -> Reply:
-    question = ctx.tracker.latest_message.get("text", "")
+    question = ctx.text
     lead, hits = await asyncio.to_thread(knowledge.answer, question, ctx.citizen)
     if lead is None:
         return Reply(f"I could not find that in the city's public documents. {CALL_120}", short="Not in the documents")
@@ -209,7 +209,7 @@ async def answer(intent: str, ctx: Context) -> Reply:
             return await ANSWERS[intent](ctx)
         except UnknownKey:
             return Reply(f"I have no data for that place or line. {CAN_DO}", short="No data")
-    if intent == "out_of_scope" and (found := discourse.cue(ctx.tracker.latest_message.get("text", ""))):
+    if intent == "out_of_scope" and (found := discourse.cue(ctx.text)):
         return Reply(f"{LIMITS_EN.get(found[1], 'Sorry, I cannot help with that.')} {CALL_120}", short="Not something I can do")
     if intent in ("nlu_fallback", "out_of_scope"):
         found = await documents(ctx)  # the English guide may still answer it

@@ -45,9 +45,9 @@ class ActionNavigate(CityAction):
     permission = "screen"
 
     async def answer(self, ctx: Context) -> Reply:
-        if share.cue(ctx.tracker.latest_message.get("text", ""), True):  # "이 화면 통화에 보여줘": into the call (share.py)
+        if share.cue(ctx.text, True):  # "이 화면 통화에 보여줘": into the call (share.py)
             return await share.answer(ctx)
-        text = ctx.tracker.latest_message.get("text", "")
+        text = ctx.text
         if BACK_RE.search(text) and not ctx.mentioned("screen"):  # "방금 화면으로 돌아가"
             directive = {"type": "navigate", "screen": "back"}
             await ctx.records.audit(ctx.actor, "screen.navigate", "back", directive)
@@ -103,7 +103,7 @@ class ActionApprovalList(CityAction):
     permission = "approvals_view"
 
     async def answer(self, ctx: Context) -> Reply:
-        text = ctx.tracker.latest_message.get("text", "")
+        text = ctx.text
         if references.APPROVAL_VIEW_RE.search(text) and access.can(ctx.role, "approve"):  # "세 번째 건 내용", "…건은 누가 올렸나"
             listed, number = await pick(ctx, text)
             if number and 1 <= number <= len(listed) and (doc := await ctx.records.approval(listed[number - 1])):
@@ -147,7 +147,7 @@ class ActionApprovalDecide(CityAction):
     permission = "approve"
 
     async def answer(self, ctx: Context) -> Reply:
-        text = ctx.tracker.latest_message.get("text", "")
+        text = ctx.text
         if references.UNDO_RE.search(text) and (references.APPROVAL_WORDS_RE.search(text) or references.UNDO_STRONG_RE.search(text)):
             return await offer_undo(ctx)
         decision = ctx.mentioned("decision")
@@ -219,7 +219,7 @@ class ActionCallOfficer(CityAction):
         officers = await ctx.records.directory()
         people, depts, topics = ctx.all_mentioned("person"), ctx.all_mentioned("department"), ctx.all_mentioned("topic")
         district = ctx.mentioned("district")
-        text = ctx.tracker.latest_message.get("text", "")
+        text = ctx.text
         if not district and references.THERE_RE.search(text):  # "거기 담당 안전과장": the district just talked about
             district = ctx.tracker.get_slot("district")
         if not topics and THAT_FIELD_RE.search(text) and ctx.tracker.get_slot("topic"):  # "그 분야 담당자": the complaint topic

@@ -42,6 +42,9 @@ class ActionDisasterStatus(CityAction):
         )
 
 
+ROADS_RE = re.compile(r"도로|간선|대로|roads?\b", re.I)
+
+
 class ActionTrafficStatus(CityAction):
     intent = "traffic_status"
 
@@ -64,11 +67,24 @@ class ActionTrafficStatus(CityAction):
             return cited(
                 text, r, short=f"{district} {d['index']} {g(d['avg_speed_kmh'])}km/h", data={"type": "traffic", "district": district, **d}
             )
-        slow = sorted(r.data["by_district"].items(), key=lambda kv: kv[1]["avg_speed_kmh"])[:3]
+        roads = (await ctx.city.get("road", None)).data
+        by_road = ROADS_RE.search(ctx.text)  # "구 말고 도로 중에 제일 느린 데": roads, not districts
+        rows = {k: v["speed_kmh"] for k, v in roads.items()} if by_road else {k: v["avg_speed_kmh"] for k, v in r.data["by_district"].items()}
+        slow = sorted(rows.items(), key=lambda kv: kv[1])[:3]
         text = f"서울 도심 평균 {g(r.data['city']['avg_speed_kmh'])}km/h입니다."
         if slow:
-            text += " 가장 느린 곳은 " + ", ".join(f"{k} {g(v['avg_speed_kmh'])}km/h" for k, v in slow) + "입니다."
-        return cited(text, r, short=f"서울 평균 {g(r.data['city']['avg_speed_kmh'])}km/h", data={"type": "traffic", **r.data})
+            text += f" 가장 느린 {'도로는' if by_road else '곳은'} " + ", ".join(f"{k} {g(v)}km/h" for k, v in slow) + "입니다."
+        closed: dict[str, list[str]] = {}  # the roads with lanes closed now, by when they reopen
+        for k, v in roads.items():
+            for i in v.get("incidents", []):
+                closed.setdefault(f"{i['until'][11:16]}까지" if i.get("until") else "종료 시각 미정", []).append(f"{k}({i['type']})")
+        for until, which in closed.items():
+            text += f" 통제 중({until}): {', '.join(which)}."
+        reply = cited(text, r, short=f"서울 평균 {g(r.data['city']['avg_speed_kmh'])}km/h", data={"type": "traffic", **r.data})
+        # a city-wide answer: "몇 시까지 통제야" next is about these roads, not the road asked before
+        listed = [k for k, v in roads.items() if v.get("incidents")]
+        reply.events += [SlotSet("road", None), SlotSet("listed_items", {"entity": "road", "intent": self.intent, "items": listed})]
+        return reply
 
 
 class ActionTransitStatus(CityAction):
@@ -255,6 +271,10 @@ class ActionLivingPopulation(CityAction):
                 short=f"{district} 약 {approx(n)}명",
                 data={"type": "living_population", "district": district, **r.data},
             )
+        if ctx.citywide:  # "서울 전체로 보면": the whole city's count, not the busiest places
+            r = await ctx.city.get("population", None)
+            n = r.data["count"]
+            return cited(f"서울 전체 생활인구는 약 {approx(n)}명입니다.", r, short=f"서울 약 {approx(n)}명", data={"type": "living_population", **r.data})
         r = await ctx.city.get("place", None)
         rank = {"붐빔": 3, "약간 붐빔": 2, "보통": 1, "여유": 0}
         busy = sorted(r.data.items(), key=lambda kv: (-rank.get(kv[1]["congestion"], 0), -kv[1]["population_max"]))[:3]
@@ -314,7 +334,7 @@ class ActionCctvView(CityAction):
     permission = "cctv"
 
     async def answer(self, ctx: Context) -> Reply:
-        if CLOSE_RE.search(ctx.tracker.latest_message.get("text", "")):  # "영상 닫아": back to the previous screen
+        if CLOSE_RE.search(ctx.text):  # "영상 닫아": back to the previous screen
             return Reply("CCTV 화면을 닫습니다.", short="CCTV 닫음", directives=[{"type": "navigate", "screen": "back"}])
         loc = ctx.location()
         if loc is None:

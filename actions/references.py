@@ -67,7 +67,8 @@ GUESSES = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "knowledge_qu
 FOLLOW_CONFIDENCE = 0.5
 SURE = 0.9
 CLOSING_RE = re.compile(r"수고|고마|감사|잘\s?있어|이만|끝|됐어|bye|thank", re.I)  # "알았어 수고": a goodbye, not a follow-up
-SUPERLATIVE_RE = re.compile(r"(?:제일|가장)\s?(?:낮|높|많|적|큰|작|느|빠)")  # "집행률 제일 낮은 분야": over all, not the last one
+# "집행률 제일 낮은 분야", "서울에서 제일 나쁜 데": over all, not the last one
+SUPERLATIVE_RE = re.compile(r"(?:제일|가장)\s?(?:낮|높|많|적|큰|작|느|빠|나쁘|나쁜|나빠|좋|심|붐비|싸|싼|비싸|막히)")
 PLACES = {"district", "place", "station", "time", "scope"}
 
 
@@ -237,6 +238,10 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return {**route(parse, "transit_status"), "entities": [entity("bus_route", m.group(1))]}
     if found := course(parse, slots):
         return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*parse["entities"], found]}
+    last = slots.get("last_intent")
+    if last in FOLLOW_UP_INTENTS and SUPERLATIVE_RE.search(text) and not discourse.topic(text) and intent in {*GUESSES, "inform", last}:
+        if not any(e["entity"] not in ("time", "scope") for e in parse["entities"]):  # "서울에서 제일 나쁜 데는" after 서초구
+            return {**route(parse, last), "entities": [*parse["entities"], entity("scope", "city")], "follow_up": True}
     if follow := follows_up(parse, slots):
         return {**route(parse, follow), "follow_up": True}
     if intent in GUESSES and parse["intent"]["confidence"] < FOLLOW_CONFIDENCE and QUESTION_RE.search(text) and not discourse.cue(text):

@@ -51,7 +51,7 @@ class ActionCityRanking(CityAction):
     async def answer(self, ctx: Context) -> Reply:
         r = await ctx.city.get("ranking", None)
         d = r.data
-        text = ctx.tracker.latest_message.get("text", "")
+        text = ctx.text
         if named := [x for x in d["rankings"] if any(w in text for w in distinctive(x["name"]))]:  # "세계 관광 도시 순위는?"
             ranks = ", ".join(f"{x['name']}에서 {x['rank']}위({x['year']}년, {x['org']})" for x in named)
             return cited(f"서울은 {ranks}입니다.", r, short=f"{named[0]['name']} {named[0]['rank']}위", data={"type": "ranking", **d})

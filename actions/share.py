@@ -30,7 +30,7 @@ async def live_call(ctx: Context) -> str | None:
 
 
 async def answer(ctx: Context) -> Reply:
-    text = ctx.tracker.latest_message.get("text", "")
+    text = ctx.text
     call_id = await live_call(ctx)
     if call_id is None:
         return Reply("진행 중인 통화가 없어 화면을 공유할 수 없습니다.", short="통화 없음")

@@ -56,6 +56,17 @@ def split(text: str) -> list[str]:
     return [*pieces, text[start:]]
 
 
+def again(parts: list[dict[str, Any]], last_intents: list[str]) -> list[dict[str, Any]]:
+    """ "동작구도", "구로구도 같은 걸로" after "금천구 날씨, 미세먼지, 교통": every question of the last turn again, for the
+    new place (a follow-up naming only places)."""
+    if len(parts) != 1 or len(set(last_intents)) < 2 or parts[0]["intent"]["name"] != "inform":
+        return parts
+    kinds = {e["entity"] for e in parts[0]["entities"]}
+    if not kinds & {"district", "place", "station"} or not kinds <= {"district", "place", "station", "time"}:
+        return parts
+    return [{**parts[0], "intent": {**parts[0]["intent"], "name": intent}} for intent in last_intents]
+
+
 @dataclass
 class Turn:
     parse: dict[str, Any]
@@ -102,6 +113,7 @@ class EmbeddedDialogue:
         parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
         citizen = not actions.can(metadata.get("role", "citizen"), "internal_data")
         parts = [await actions.references.by_evidence(p, citizen, self.known) for p in parts]
+        parts = again(parts, slots.get("last_intents") or [])
         parse = {k: v for k, v in parts[0].items() if k not in ("names", "names_as_last")} | {"text": text}  # the first request
         for part in parts:  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
             for name, kinds in self.slots.items():
@@ -115,6 +127,7 @@ class EmbeddedDialogue:
             for ev in events:
                 if ev.get("event") == "slot":
                     slots[ev["name"]] = ev["value"]
+        slots["last_intents"] = [p["intent"]["name"] for p in parts] if len(parts) > 1 else None
         t_action = time.perf_counter()
         await self.storage.save_slots(session_id, owner, channel, slots)
         timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - start) * 1000}

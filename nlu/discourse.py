@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .spelling import spelled
+
 NEGATION_RE = re.compile(r"\s*(?:[은는이가을를도]\s*)?(?:말고|아니고|아니라|빼고|대신|말구)")
 SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기준|평균)|서울\s?전역|(?<![가-힣])전역|25개\s?구\s?전체")
 # canonical time values, most specific first
@@ -107,10 +109,11 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
         "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥|weather|rain|snow|temperature|\bcold\b|\bhot\b",
         "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
-        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증",
+        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증"
+        r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
-        "disaster_status": r"재난|화재|구급|구조\s?(?:출동|건)|안전\s?상황",
+        "disaster_status": r"재난|화재|구급|구조\s?(?:출동|건)|안전\s?상황|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)",
         "finance_status": r"예산|재정(?!자립)|집행",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
@@ -127,7 +130,8 @@ PARK_ACCESS_RE = re.compile(r"(?:공원|둘레길|숲).{0,12}(?:들어갈\s?수|
 
 
 def topic(text: str) -> str | None:
-    """The one data intent the message's words name, if exactly one."""
+    """The one data intent the message's words name, if exactly one (mistyped ones mended: "교퉁 상황")."""
+    text = spelled(text)
     named = [intent for intent, rx in TOPIC_WORDS.items() if rx.search(text)]
     return named[0] if len(named) == 1 else None
 

@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from . import discourse, english, training_data
+from . import discourse, english, spelling, training_data
 from .entities import EntityExtractor
 from .korean import content_words_many, morphemes
 from .training_data import Example, TrainingData
@@ -102,11 +102,12 @@ class EmbeddedNLU:
         cands = self.extractor.candidates(text)
         if self.scorer is None:
             self.scorer = Scorer(self.classifier)
-        probs = self.scorer.proba(self.extractor.mask(text, cands))
+        mended = spelling.spelled(text)  # "교퉁 상황": the topic word the classifier and the cues know
+        probs = self.scorer.proba(self.extractor.mask(mended, cands))
         ranking = sorted(zip(self.scorer.classes, probs, strict=True), key=lambda p: -p[1])
         name, confidence = ranking[0]
         guess = FALLBACK_INTENT if confidence < self.threshold else name
-        name = discourse.override(text, guess, float(confidence), self.names(text, cands))
+        name = discourse.override(mended, guess, float(confidence), self.names(text, cands))
         entities = discourse.annotate(text, self.extractor.resolve(text, name, cands))
         return {
             "text": text,

@@ -42,7 +42,7 @@ class SampleCityData:
                 [a for a in f["alerts"]["alerts"] if k is None or any(k in r or r == "서울특별시" for r in a["regions"])],
                 None,
             ),
-            "population": lambda k: (self._pick(self.districts, k)["living_population"], None),
+            "population": self._population,
             "road": lambda k: self._collection(f["roads"]["roads"], k),
             "place": lambda k: self._collection(f["places"]["places"], k),
             "line": lambda k: self._collection(f["transit"]["lines"], k),
@@ -72,6 +72,13 @@ class SampleCityData:
         if key not in table:
             raise UnknownKey(key)
         return table[key]
+
+    def _population(self, key: str | None) -> tuple[Any, str | None]:
+        """A district's living population, or the city's (the districts summed)."""
+        if key is not None:
+            return self._pick(self.districts, key)["living_population"], None
+        rows = [d["living_population"] for d in self.districts.values()]
+        return {"count": sum(r["count"] for r in rows), "measured_at": max(r["measured_at"] for r in rows)}, None
 
     def _collection(self, table: dict[str, Any], key: str | None) -> tuple[Any, str | None]:
         if key is None:
