@@ -176,6 +176,10 @@ LIMITS_EN = {
     "directions": "I can't give directions; please use a map app's route search.",
     "location": "I can't locate shops or facilities; please use a map app.",
     "personal": "I can't share anyone's personal details.",
+    "ask_where": "The agency in charge answers that best.",
+    "civil": "I can't issue certificates or look up taxes; Government24 (gov.kr) and Wetax (wetax.go.kr) can.",
+    "send": "I can't send messages for you.",
+    "market": "I can't forecast stock, housing or currency markets.",
 }
 SIMPLE = {
     "greet": "Hello! I'm Seoul's city assistant. " + CAN_DO,

@@ -426,5 +426,5 @@ async def decide(ctx: Context, pending: dict[str, Any]) -> Reply:
         short=f"{verb} 완료",
         data={"type": "approval_decided", "document": doc},
         directives=[{"type": "approval.decided", "approval_id": doc["id"], "status": doc["status"]}],
-        events=[SlotSet("listed_approvals", None)],
+        events=[SlotSet("listed_approvals", None), SlotSet("shown_approval", doc["id"])],  # "그거 취소": this one
     )

@@ -46,7 +46,11 @@ UNDO_STRONG_RE = re.compile(r"되돌|철회|번복|원래대로|없던\s?(?:걸|
 URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
 APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
-DECISION_END_RE = re.compile(r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|할게|합니다|해요|처리|바꿔)?\s?(?:주세요|줘)?[.!]?$")
+DECISION_END_RE = re.compile(r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|할게|합니다|해요|처리(?:해|하지|해요|합니다)?|바꿔)?\s?(?:주세요|줘)?[.!]?$")
+THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
+KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|놔")  # "아니 그냥 둬": the undo is not wanted
+# what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
+PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
 UNDO_RE = re.compile(r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
@@ -92,7 +96,7 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     if not last or not elliptic(text, parse["entities"]) or discourse.cue(text) or SUPERLATIVE_RE.search(text) or CLOSING_RE.search(text):
         return None
     confidence = parse["intent"]["confidence"]
-    if intent == last and not any(e["entity"] not in ("time", "scope") for e in parse["entities"]):
+    if intent == last and kind_free(parse):
         return intent  # the same question, about what the last one was about
     if last == "knowledge_question" and intent == "inform" and not parse["entities"]:
         return last  # "2017년은요?" after an answer from the documents
@@ -142,11 +146,10 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
             return parse
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
         return route(parse, "knowledge_question") if lead else parse
-    named = any(e["entity"] not in ("time", "scope") for e in parse["entities"])
-    if intent not in FOLLOW_UP_INTENTS or named or NOW_RE.search(text) or parse.get("language") == "en":
+    if intent not in FOLLOW_UP_INTENTS or not kind_free(parse) or NOW_RE.search(text) or parse.get("language") == "en":
         return parse
     unknown = [t for t in terms if t not in known]
-    if len(unknown) < 2:
+    if len(unknown) < 2 and not any(len(t) >= 4 for t in unknown):  # "계절관리제가 뭐예요": one long word will do
         return parse
     hits = await asyncio.to_thread(knowledge.search, text, 1, False)  # routing only: the answer keeps the role's view
     held = [t for t in unknown if hits and knowledge.coverage(t, f"{hits[0]['title']} {hits[0]['section']} {hits[0]['text']}") == 1.0]
@@ -169,6 +172,14 @@ NEWS_RE = re.compile(r"(?:관련|최근)\s?(?:뉴스|보도|기사|소식|언론
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")  # the place just talked about
 MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items()}  # project_status -> project …
 TYPE_NOUN_RE = re.compile("|".join(NOUN_TYPES))  # "사업 현황" asks about all projects, not the last one
+
+
+CONNECT_RE = re.compile(r"연결|통화|전화|바꿔")
+
+
+def kind_free(parse: dict[str, Any]) -> bool:
+    """No name of its own but time and scope."""
+    return all(e["entity"] in ("time", "scope") for e in parse["entities"])
 
 
 def entity(kind: str, value: Any) -> dict[str, Any]:
@@ -203,9 +214,21 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
                 "intent": {**parse["intent"], "name": TYPE_INTENTS[kind]},
                 "entities": [*parse["entities"], entity(kind, slots[kind])],
             }
+    last = slots.get("last_intent")
+    subject = MAIN_KIND.get(last)
+    if subject in ("project", "pledge") and slots.get(subject) and kind_free(parse) and elliptic(text, parse["entities"]):
+        if (WHO_RE.search(text) and not CONNECT_RE.search(text)) or (subject == "project" and PROJECT_ASPECT_RE.search(text)):
+            return {**route(parse, last), "follow_up": True}  # "담당 부서가 어디였지", "예산은": the project or pledge just discussed
     if WHO_RE.search(text) and intent not in ("approval_list", "approval_decide"):
         return route(parse, "call_officer")
-    undo_words = APPROVAL_WORDS_RE.search(text) or (UNDO_STRONG_RE.search(text) and not slots.get("pending_action"))
+    pending = slots.get("pending_action") or {}
+    if pending.get("type") == "undo" and UNDO_RE.search(text) and not KEEP_RE.search(text):
+        return route(parse, "affirm")  # "응 취소해" to "…승인을 취소할까요?": yes
+    undo_words = (
+        APPROVAL_WORDS_RE.search(text)
+        or (UNDO_STRONG_RE.search(text) and not pending)
+        or (not pending and slots.get("shown_approval") and elliptic(text) and not KEEP_RE.search(text))  # "아 그거 취소" after a decision
+    )
     if UNDO_RE.search(text) and undo_words:  # "아까 결재한 거 되돌려" ("응 되돌려" confirms an undo offered)
         return route(parse, "approval_decide")
     if DRAFTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
@@ -213,7 +236,7 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     if (
         DECISION_END_RE.search(text)
         and intent != "approval_decide"
-        and ("건" in text or APPROVAL_WORDS_RE.search(text[:-2]) or intent in DECIDABLE)
+        and ("건" in text or THAT_ONE_RE.search(text) or APPROVAL_WORDS_RE.search(text[:-2]) or intent in DECIDABLE)
     ):
         return route(parse, "approval_decide")  # "리버버스 선착장 점검 보고서 승인"
     if (
@@ -238,9 +261,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return {**route(parse, "transit_status"), "entities": [entity("bus_route", m.group(1))]}
     if found := course(parse, slots):
         return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*parse["entities"], found]}
-    last = slots.get("last_intent")
     if last in FOLLOW_UP_INTENTS and SUPERLATIVE_RE.search(text) and not discourse.topic(text) and intent in {*GUESSES, "inform", last}:
-        if not any(e["entity"] not in ("time", "scope") for e in parse["entities"]):  # "서울에서 제일 나쁜 데는" after 서초구
+        if kind_free(parse):  # "서울에서 제일 나쁜 데는" after 서초구
             return {**route(parse, last), "entities": [*parse["entities"], entity("scope", "city")], "follow_up": True}
     if follow := follows_up(parse, slots):
         return {**route(parse, follow), "follow_up": True}

@@ -143,6 +143,10 @@ class EmbeddedDialogue:
         if len(pieces) < 2 or len(pieces) > 3:
             return [parse]
         parts = [self.nlu.parse(p) for p in pieces]
+        for p in parts:  # "교통이랑 재난": a bare topic word names its data ("교통" alone also reads as a budget sector)
+            named = discourse.topic(p["text"])
+            if named in actions.FOLLOW_UP_INTENTS and named != p["intent"]["name"] and p["intent"]["confidence"] < actions.references.SURE:
+                p["intent"] = {**p["intent"], "name": named, "confidence": MULTI_CONFIDENCE}
         asks = [p for p in parts if p["intent"]["name"] in actions.FOLLOW_UP_INTENTS and p["intent"]["confidence"] >= MULTI_CONFIDENCE]
         if not asks:
             return [parse]

@@ -72,14 +72,25 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "personal": re.compile(
         r"(?:신고|민원|제보|작성)(?:한|했|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"
+        r"|(?:공무원|직원|과장|주무관|담당자).{0,6}(?:휴대폰|핸드폰|휴대전화|개인\s?번호|집\s?주소)"
     ),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
     "booking": re.compile(r"예약|회의실|(?:일정|미팅|회의)\s?(?:잡|등록)|잡아\s?(?:줘|주세요)|book (?:a|me)|reserve|reservation", re.I),
     "recommend": re.compile(r"맛집|한식집|식당|카페\s?추천|추천\s?(?:좀\s?)?해|restaurants?|recommend", re.I),
-    "ask_where": re.compile(r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화)|누구(?:한테|에게)\s?(?:물어|문의)|문의\s?(?:처|할\s?곳)"),
+    "ask_where": re.compile(
+        r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화|말해|말하|신고|접수|넣)|누구(?:한테|에게)\s?(?:물어|문의|말해)|문의\s?(?:처|할\s?곳)"
+    ),
+    # a resident's own paperwork and bills: 정부24, 위택스 and the district office serve them
+    "civil": re.compile(
+        r"등본|초본|증명서|인감|여권|가족관계|전입\s?신고|(?:제|내|우리\s?집)\s?(?:세금|자동차세|재산세|주민세)|자동차세|재산세\s?(?:얼마|조회|납부)"
+        r"|고지서|납부|residence certificate|passport|my (?:tax|taxes|bill)",
+        re.I,
+    ),
+    "send": re.compile(r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|돌려)|send (?:a |an )?(?:text|message|mail|email)", re.I),
+    "market": re.compile(r"코스피|코스닥|주가|주식|집값|아파트\s?값|부동산\s?(?:시세|가격|전망)|환율|비트코인|stock|bitcoin|exchange rate|house prices", re.I),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
-    "tired": re.compile(r"힘들|힘드|힘듦|피곤|지치|지쳤|졸려|우울|스트레스"),
+    "tired": re.compile(r"힘들(?!까|지\s?않)|힘드(?!나)|힘듦|피곤|지치|지쳤|졸려|우울|스트레스"),  # "힘들까요": a question
     "sorry": re.compile(r"미안|죄송"),
     "rude": re.compile(
         r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거|왜\s?안\s?(?:돼|되)|안\s?되잖|먹통|고장\s?났"
@@ -88,7 +99,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
 }
 WEAK = 0.6  # below this, a cue decides
 NAME_ONLY_GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what "1인 가구 비율도요" is taken for
-STRONG = {"toilet", "bike", "personal", "directions", "booking", "recommend"}  # these decide whatever the classifier says
+STRONG = {"toilet", "bike", "personal", "directions", "booking", "recommend", "civil", "send", "market"}  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
 
@@ -136,6 +147,8 @@ def topic(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+SEE_YOU_RE = re.compile(r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)|^(?:ok|okay)?\s?bye\b", re.I)
+SELF_INTRO_RE = re.compile(r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)[.!~]?$")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
 
 
@@ -144,6 +157,10 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     words of a data intent ("오늘 강수 확률은"); a weak guess with only names in it ("1인 가구 비율도요", "주말은?",
     "서울 전체로는?") is a follow-up. `entities` are every name the message has, whatever the intent."""
     weak = confidence < WEAK or intent in CONVERSATIONAL
+    if SEE_YOU_RE.search(text):
+        return "goodbye"  # "내일 봐": a goodbye, not a question about tomorrow
+    if SELF_INTRO_RE.search(text):
+        return "greet"  # "안녕하세요 교통정책과 이서연이에요": a greeting, not a call
     if intent in CONVERSATIONAL and CORRECTION_RE.search(text) and any(e["entity"] not in ("time", "scope") for e in entities):
         return "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
     found = cue(text)

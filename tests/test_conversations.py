@@ -41,6 +41,9 @@ SETS = {
     "conversations_2.yml": 0.88,
     # 210/287 = 0.73 on its first full run (73 sessions, written after two rounds of fixes); 245/292 = 0.839 now
     "conversations_3.yml": 0.82,
+    # 226/298 = 0.758 on its first full run (89 sessions, written after three rounds of fixes); 232/298 after its
+    # writer fixed seven of their own expectations
+    "conversations_4.yml": 0.75,
 }
 
 KINDS = (
@@ -49,7 +52,7 @@ KINDS = (
 )  # fmt: skip
 ROLES = {"mayor", "officer", "citizen"}
 CHANNELS = {"mayor": {"wall", "watch", "tablet"}, "officer": {"tablet", "watch"}, "citizen": {"public", "kiosk"}}
-SCREEN_DIRECTIVES = {"navigate", "show"}
+SCREEN_DIRECTIVES = {"navigate", "show", "cctv"}  # the wall's cctv directive opens its CCTV screen (wall.js)
 WATCH_MAX = 40
 
 # Personal and internal data a citizen's reply must never carry, whatever the turn (phone numbers of residents and
