@@ -81,6 +81,7 @@ OPINION_OVERVIEW = ("today", "week", "call_120")
 
 
 TOP_RE = re.compile(r"제일|가장|최다|1위|젤\s")
+OWN_RE = re.compile(r"(?:우리|저희|내|제)\s?(?:과|부서|국|팀|담당|소관)|소관")  # "우리 과 소관 민원": the asker's own
 
 
 class ActionPublicOpinion(CityAction):
@@ -90,6 +91,8 @@ class ActionPublicOpinion(CityAction):
     async def answer(self, ctx: Context) -> Reply:
         topic = ctx.mentioned("topic")
         district = ctx.mentioned("district")
+        if OWN_RE.search(ctx.text) and ctx.department and not (topic or district):
+            return await self.own_department(ctx)
         if district and not topic:
             r = await ctx.city.get("opinion", district)
             return cited(
@@ -136,6 +139,24 @@ class ActionPublicOpinion(CityAction):
         data = {"type": "opinion", "topic": topic, **(public_fields(d, OPINION_PUBLIC) if ctx.citizen else d)}
         return cited(text, r, short=f"{topic} 민원 오늘 {d['today']}건", data=data)
 
+
+    async def own_department(self, ctx: Context) -> Reply:
+        """ "우리 과 담당 민원 오늘 몇 건": the complaint topics the asker's department is in charge of."""
+        officers = await ctx.records.directory()
+        topics = list(dict.fromkeys(t for o in officers if o["department"] == ctx.department for t in o["topics"]))
+        r = await ctx.city.get("opinion", None)
+        counts = [(t, r.data[t]["today"]) for t in topics if t in r.data]
+        if not counts:
+            return Reply(f"{ctx.department} 소관으로 등록된 민원 분야가 없습니다.", short="소관 민원 분야 없음")
+        listed = ", ".join(f"{t} {n}건" for t, n in counts)
+        reply = cited(
+            f"{ctx.department} 소관 민원은 오늘 {listed}입니다.",
+            r,
+            short=f"{ctx.department} {listed}",
+            data={"type": "opinion", "topics": {t: r.data[t] for t, _ in counts}},
+        )
+        reply.events.append(SlotSet("listed_items", {"entity": "topic", "intent": self.intent, "items": [t for t, _ in counts]}))
+        return reply
 
 class ActionAdminIndicator(CityAction):
     intent = "admin_indicator"

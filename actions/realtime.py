@@ -184,6 +184,10 @@ class ActionAirQuality(CityAction):
         return cited(text, r, short=f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}", data={"type": "air_quality", **r.data})
 
 
+WIND_RE = re.compile(r"바람|풍속|wind", re.I)
+UV_RE = re.compile(r"자외선|uv", re.I)
+
+
 class ActionWeather(CityAction):
     intent = "weather"
 
@@ -202,9 +206,15 @@ class ActionWeather(CityAction):
             text += f" 강수확률 {d['rain_chance']}%."
         if d.get("precipitation_mm"):
             text += f" 강수량 {g(d['precipitation_mm'])}mm."
-        return cited(
-            text, r, short=f"{where} {g(d['temp'])}℃" + (f" {sky}" if sky else ""), data={"type": "weather", "district": district, **d}
-        )
+        short = f"{where} {g(d['temp'])}℃" + (f" {sky}" if sky else "")
+        if d.get("wind_speed") is not None:
+            text += f" 바람 {g(d['wind_speed'])}m/s."
+            if WIND_RE.search(ctx.text):  # "바람은": the watch line carries the wind
+                short = f"{where} 바람 {g(d['wind_speed'])}m/s"
+        if d.get("uv") and UV_RE.search(ctx.text):
+            text += f" 자외선 지수 {d['uv']}."
+            short = f"{where} 자외선 {d['uv']}"
+        return cited(text, r, short=short, data={"type": "weather", "district": district, **d})
 
 
 class ActionWaterQuality(CityAction):

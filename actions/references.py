@@ -100,7 +100,7 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
         return intent  # the same question, about what the last one was about
     if last == "knowledge_question" and intent == "inform" and not parse["entities"]:
         return last  # "2017년은요?" after an answer from the documents
-    if intent == "navigate" and ELLIPTIC_RE.search(text) and last in FOLLOW_UP_INTENTS:
+    if intent == "navigate" and ELLIPTIC_RE.search(text) and last in FOLLOW_UP_INTENTS and not ON_WALL_RE.search(text):
         return "inform"  # "영동대로 복합개발은" after a project question: the same question, not the wall
     own = [e for e in parse.get("names_as_last", []) if e["entity"] in WEAK_TYPES_BY_INTENT.get(last, set())]
     if own and not discourse.topic(text) and confidence < SURE and intent != last:
@@ -175,6 +175,8 @@ TYPE_NOUN_RE = re.compile("|".join(NOUN_TYPES))  # "사업 현황" asks about al
 
 
 CONNECT_RE = re.compile(r"연결|통화|전화|바꿔")
+ON_WALL_RE = re.compile(r"띄워|띄우|벽에|화면에|화면으로|올려")  # "그거 벽에 띄워봐": the wall, not a follow-up
+COUNT_RE = re.compile(r"몇\s?(?:대|개|곳|군데)|얼마나\s?많")
 
 
 def kind_free(parse: dict[str, Any]) -> bool:
@@ -216,11 +218,15 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
             }
     last = slots.get("last_intent")
     subject = MAIN_KIND.get(last)
-    if subject in ("project", "pledge") and slots.get(subject) and kind_free(parse) and elliptic(text, parse["entities"]):
-        if (WHO_RE.search(text) and not CONNECT_RE.search(text)) or (subject == "project" and PROJECT_ASPECT_RE.search(text)):
+    if subject in ("project", "pledge") and slots.get(subject) and kind_free(parse):
+        if (WHO_RE.search(text) and not CONNECT_RE.search(text)) or (
+            subject == "project" and PROJECT_ASPECT_RE.search(text) and elliptic(text, parse["entities"])
+        ):
             return {**route(parse, last), "follow_up": True}  # "담당 부서가 어디였지", "예산은": the project or pledge just discussed
     if WHO_RE.search(text) and intent not in ("approval_list", "approval_decide"):
         return route(parse, "call_officer")
+    if intent == "cctv_view" and COUNT_RE.search(text) and not any(e["entity"] in PLACES for e in parse["entities"]):
+        return route(parse, "knowledge_question")  # "cctv는 몇 대나 연계돼 있지": how many, not which to show
     pending = slots.get("pending_action") or {}
     if pending.get("type") == "undo" and UNDO_RE.search(text) and not KEEP_RE.search(text):
         return route(parse, "affirm")  # "응 취소해" to "…승인을 취소할까요?": yes

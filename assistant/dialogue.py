@@ -25,7 +25,7 @@ from .storage import Storage
 # "인구랑 예산 같이 알려줘", "날씨하고 미세먼지", "교통 상황, 지하철 운행": a conjunction between two requests
 CONJUNCTION_RE = re.compile(r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|\s*(?:,|그리고|및)\s*")
 MULTI_CONFIDENCE = 0.5
-MULTI_CUE_RE = re.compile(r"한꺼번에|같이|함께|모두|전부|둘\s?다|셋\s?다|다\s?(?:알려|보고|보여)")
+MULTI_CUE_RE = re.compile(r"한꺼번에|한\s?번에|동시에|같이|함께|모두|전부|둘\s?다|셋\s?다|다\s?(?:알려|보고|보여)")
 
 
 class NLUEngine(Protocol):

@@ -124,7 +124,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
-        "disaster_status": r"재난|화재|구급|구조\s?(?:출동|건)|안전\s?상황|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)",
+        "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내)\s?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)",
         "finance_status": r"예산|재정(?!자립)|집행",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
@@ -132,7 +132,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "park_info": r"공원|둘레길|등산로",
         "project_status": r"공정률|진척|진행률|완공|준공|착공|사업비",
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
-        "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b",
+        "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b|외신|해외\s?(?:언론|보도|매체)|수상|받은\s?상|행정상|어워드",
     }.items()
 }
 
@@ -147,6 +147,7 @@ def topic(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+THANKS_RE = re.compile(r"수고|고마워|고맙|감사")
 SEE_YOU_RE = re.compile(r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)|^(?:ok|okay)?\s?bye\b", re.I)
 SELF_INTRO_RE = re.compile(r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)[.!~]?$")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
@@ -163,8 +164,10 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "greet"  # "안녕하세요 교통정책과 이서연이에요": a greeting, not a call
     if intent in CONVERSATIONAL and CORRECTION_RE.search(text) and any(e["entity"] not in ("time", "scope") for e in entities):
         return "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
+    if intent in ("affirm", "deny") and THANKS_RE.search(text):
+        return "thanks"  # "알았어 수고": thanks, not a yes
     found = cue(text)
-    if found and (weak or found[1] in STRONG or (found[0] == "small_talk" and EXCLAIM_RE.search(text))):
+    if found and (weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))):
         return "out_of_scope"
     if intent == "living_population" and PARK_ACCESS_RE.search(text):  # a park is a place too: entry is the park's status
         return "park_info"

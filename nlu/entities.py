@@ -117,7 +117,7 @@ DECISION_RE = re.compile("|".join(DECISIONS))
 SCREEN_VALUES = {"main", "city_status", "admin_status", "public_opinion", "seoul_resume", "reading_room", "back"}
 
 
-FUZZY_TYPES = {"district", "place", "station", "project", "department", "park", "road", "item"}
+FUZZY_TYPES = {"district", "place", "station", "project", "department", "park", "road", "item", "pledge", "subway_line"}
 WORD_RE = re.compile(r"[가-힣]{2,}")
 
 
@@ -193,6 +193,11 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def deletions(s: str) -> set[str]:
+    """The string and every string one letter shorter."""
+    return {s} | {s[:i] + s[i + 1 :] for i in range(len(s))}
+
+
 def normalize(s: str) -> str:
     return unicodedata.normalize("NFC", s).lower().replace("·", "").replace("・", "")
 
@@ -229,6 +234,12 @@ class EntityExtractor:
                     add(value, typ, value)
                 if typ == "road" and (short := re.sub(r"(?:도로|대로)$", "", value)) != value and len(short) >= 2:
                     add(short, typ, value)  # "서부간선", "양재": how the roads are said
+        for value in data.lookups.get("station", []):  # "성수 말고 뚝섬": a station by its proper name, 역 left off
+            short = value.removesuffix("역")
+            named = len(short) >= 2 and short != value and short not in self.table and short != "서울"  # 서울 is the city
+            tokens = kiwi().tokenize(short) if named else []
+            if len(tokens) == 1 and tokens[0].tag == "NNP":  # not 시청, 교대, 회기: words of their own
+                add(short, "station", value)
         for surface, value in data.synonyms.items():
             for typ in canon_types.get(value, ()):
                 add(surface, typ, value)
@@ -237,12 +248,15 @@ class EntityExtractor:
         self.max_len = max(map(len, self.table))
         self.people = set(data.lookups.get("person", []))
         # Names a speech recognizer or a typist gets one letter wrong ("마표구", "강남귀"), by syllable count.
-        self.fuzzy: dict[int, list[tuple[str, str, frozenset[tuple[str, str]]]]] = {}
+        # (a name's letters as said, with at most one deleted) -> (letters, values): one-letter neighbours by lookup
+        self.near: dict[str, list[tuple[str, frozenset[tuple[str, str]]]]] = {}
         self.sounds_like: dict[str, set[tuple[str, str]]] = {}
         for key, opts in self.table.items():
             kept = frozenset(o for o in opts if o[0] in FUZZY_TYPES)
             if kept and len(key) >= 3 and all("가" <= ch <= "힣" for ch in key):
-                self.fuzzy.setdefault(len(key), []).append((key, sound(key), kept))
+                letters = sound(key)
+                for variant in deletions(letters):
+                    self.near.setdefault(variant, []).append((letters, kept))
             elif kept and len(key) == 2 and all("가" <= ch <= "힣" for ch in key):  # two letters: only exact sound-alikes
                 self.sounds_like.setdefault(sound(key), set()).update(kept)
 
@@ -310,30 +324,40 @@ class EntityExtractor:
         exact matched."""
         out = []
         covered = {i for c in found for i in range(c.start, c.end)}
-        for m in WORD_RE.finditer(text):
-            word = m.group(0)
+        for start, raw in self._spans(text):
+            word = raw
             for p in sorted(PARTICLES, key=len, reverse=True):  # "마표구는" -> "마표구"
                 if word.endswith(p) and len(word) - len(p) >= 2:
                     word = word[: -len(p)]
                     break
-            start, end = m.start(), m.start() + len(word)
+            end = start + len(word)
             if len(word) < 2 or covered & set(range(start, end)) or "".join(word.split()) in self.table:
                 continue
+            word = "".join(word.split())  # several words ("노들 글로벌 예슬섬"): compared without their spaces
             target = sound(word)
             if len(word) == 2:  # "게란" for 계란
                 if found_two := self.sounds_like.get(target):
                     out.append(Candidate(start, end, tuple(sorted(found_two)), "fuzzy"))
                 continue
-            limit = 1
-            best: tuple[int, frozenset[tuple[str, str]]] | None = None
-            for n in (len(word), len(word) - 1, len(word) + 1):
-                for _key, letters, opts in self.fuzzy.get(n, ()):
-                    if abs(len(letters) - len(target)) <= 1 and (d := edit_distance(letters, target, limit)) <= limit:
-                        if best is None or d < best[0]:
-                            best = (d, opts)
+            found_near = {(letters, opts) for v in deletions(target) for letters, opts in self.near.get(v, ())}
+            scored = sorted((edit_distance(letters, target, 1), letters, opts) for letters, opts in found_near)
+            best = next(((d, opts) for d, _, opts in scored if d <= 1), None)
             if best:
                 out.append(Candidate(start, end, tuple(sorted(best[1])), "fuzzy"))
+                covered |= set(range(start, end))
         return out
+
+    @staticmethod
+    def _spans(text: str) -> list[tuple[int, str]]:
+        """Each word, then runs of two and three words (names of several words), longest first."""
+        words = list(WORD_RE.finditer(text))
+        spans = []
+        for n in (3, 2):
+            for i in range(len(words) - n + 1):
+                run = words[i : i + n]
+                if all(text[a.end() : b.start()] == " " for a, b in zip(run, run[1:], strict=False)):
+                    spans.append((run[0].start(), text[run[0].start() : run[-1].end()]))
+        return spans + [(m.start(), m.group(0)) for m in words]
 
     def candidates(self, text: str) -> list[Candidate]:
         found = self._gazetteer(text) + self._patterns(text)

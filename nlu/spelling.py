@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .entities import edit_distance, jamo
+from .entities import deletions, edit_distance, jamo
 from .korean import kiwi
 
 TOPIC_KEYS = (
@@ -23,16 +23,12 @@ HANGUL_RUN_RE = re.compile(r"[가-힣]{2,}")
 UNKNOWN_SCORE = -18.0  # Kiwi scores a word it knows above about -15, one it guesses below about -20
 
 
-def _deletions(s: str) -> set[str]:
-    return {s} | {s[:i] + s[i + 1 :] for i in range(len(s))}
-
-
 @cache
 def _index() -> dict[tuple[int, str], set[str]]:
     """(length in syllables, a key's letters with at most one deleted) -> the keys: one-letter neighbours by lookup."""
     index: dict[tuple[int, str], set[str]] = {}
     for key in TOPIC_KEYS:
-        for variant in _deletions(jamo(key)):
+        for variant in deletions(jamo(key)):
             index.setdefault((len(key), variant), set()).add(key)
     return index
 
@@ -53,7 +49,7 @@ def spelled(text: str) -> str:
             if len(head) < n or head in TOPIC_KEYS:
                 continue
             letters = jamo(head)
-            found = set().union(*(index.get((n, v), set()) for v in _deletions(letters)))
+            found = set().union(*(index.get((n, v), set()) for v in deletions(letters)))
             found = {k for k in found if edit_distance(letters, jamo(k), 1) <= 1}
             if len(found) == 1 and _unknown(head):
                 out = out[: m.start()] + found.pop() + out[m.start() + n :]

@@ -35,7 +35,7 @@ class SampleCityData:
         f = self.files
         return {
             "air": lambda k: self._district_or_city("air", k, ["pm10", "pm25", "o3"]),
-            "weather": lambda k: self._district_or_city("weather", k, ["temp", "max_temp", "min_temp", "humidity"]),
+            "weather": lambda k: self._district_or_city("weather", k, ["temp", "max_temp", "min_temp", "humidity", "wind_speed"]),
             "traffic": lambda k: self._district_or_city("traffic", k, ["avg_speed_kmh"]),
             "disaster": self._disaster,
             "alerts": lambda k: (
