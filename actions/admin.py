@@ -139,7 +139,6 @@ class ActionPublicOpinion(CityAction):
         data = {"type": "opinion", "topic": topic, **(public_fields(d, OPINION_PUBLIC) if ctx.citizen else d)}
         return cited(text, r, short=f"{topic} 민원 오늘 {d['today']}건", data=data)
 
-
     async def own_department(self, ctx: Context) -> Reply:
         """ "우리 과 담당 민원 오늘 몇 건": the complaint topics the asker's department is in charge of."""
         officers = await ctx.records.directory()
@@ -157,6 +156,7 @@ class ActionPublicOpinion(CityAction):
         )
         reply.events.append(SlotSet("listed_items", {"entity": "topic", "intent": self.intent, "items": [t for t, _ in counts]}))
         return reply
+
 
 class ActionAdminIndicator(CityAction):
     intent = "admin_indicator"

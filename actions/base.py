@@ -26,7 +26,9 @@ LOCATION_SLOTS = ("place", "district", "station")
 # What a bare follow-up keeps talking about besides the place.
 # Carried names that are places themselves: a newly named place or the whole city replaces them.
 LOCAL = ("road", "park", "facility", "bus_route")
-CARRIED = ("topic", "indicator", "project", "pledge", "sector", "item", "road", "subway_line", "park", "facility", "bus_route")
+CARRIED = (
+    "topic", "indicator", "project", "pledge", "sector", "item", "road", "subway_line", "park", "facility", "bus_route", "city", "country",
+)  # fmt: skip
 
 
 @dataclass

@@ -148,7 +148,8 @@ class ActionApprovalDecide(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         text = ctx.text
-        if references.UNDO_RE.search(text) and (references.APPROVAL_WORDS_RE.search(text) or references.UNDO_STRONG_RE.search(text)):
+        undo = references.UNDO_RE.search(text) and (references.APPROVAL_WORDS_RE.search(text) or references.UNDO_STRONG_RE.search(text))
+        if ctx.tracker.latest_message.get("undo") or undo:  # the dialogue's references found an undo ("아 그거 취소")
             return await offer_undo(ctx)
         decision = ctx.mentioned("decision")
         pending_action = ctx.tracker.get_slot("pending_action") or {}

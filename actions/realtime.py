@@ -69,7 +69,9 @@ class ActionTrafficStatus(CityAction):
             )
         roads = (await ctx.city.get("road", None)).data
         by_road = ROADS_RE.search(ctx.text)  # "구 말고 도로 중에 제일 느린 데": roads, not districts
-        rows = {k: v["speed_kmh"] for k, v in roads.items()} if by_road else {k: v["avg_speed_kmh"] for k, v in r.data["by_district"].items()}
+        rows = (
+            {k: v["speed_kmh"] for k, v in roads.items()} if by_road else {k: v["avg_speed_kmh"] for k, v in r.data["by_district"].items()}
+        )
         slow = sorted(rows.items(), key=lambda kv: kv[1])[:3]
         text = f"서울 도심 평균 {g(r.data['city']['avg_speed_kmh'])}km/h입니다."
         if slow:
@@ -284,7 +286,12 @@ class ActionLivingPopulation(CityAction):
         if ctx.citywide:  # "서울 전체로 보면": the whole city's count, not the busiest places
             r = await ctx.city.get("population", None)
             n = r.data["count"]
-            return cited(f"서울 전체 생활인구는 약 {approx(n)}명입니다.", r, short=f"서울 약 {approx(n)}명", data={"type": "living_population", **r.data})
+            return cited(
+                f"서울 전체 생활인구는 약 {approx(n)}명입니다.",
+                r,
+                short=f"서울 약 {approx(n)}명",
+                data={"type": "living_population", **r.data},
+            )
         r = await ctx.city.get("place", None)
         rank = {"붐빔": 3, "약간 붐빔": 2, "보통": 1, "여유": 0}
         busy = sorted(r.data.items(), key=lambda kv: (-rank.get(kv[1]["congestion"], 0), -kv[1]["population_max"]))[:3]

@@ -46,7 +46,9 @@ UNDO_STRONG_RE = re.compile(r"되돌|철회|번복|원래대로|없던\s?(?:걸|
 URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
 APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
-DECISION_END_RE = re.compile(r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|할게|합니다|해요|처리(?:해|하지|해요|합니다)?|바꿔)?\s?(?:주세요|줘)?[.!]?$")
+DECISION_END_RE = re.compile(
+    r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|할게|합니다|해요|처리(?:해|하지|해요|합니다)?|바꿔)?\s?(?:주세요|줘)?[.!]?$"
+)
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|놔")  # "아니 그냥 둬": the undo is not wanted
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
@@ -146,7 +148,7 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
             return parse
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
         return route(parse, "knowledge_question") if lead else parse
-    if intent not in FOLLOW_UP_INTENTS or not kind_free(parse) or NOW_RE.search(text) or parse.get("language") == "en":
+    if intent not in FOLLOW_UP_INTENTS | {"inform"} or not kind_free(parse) or NOW_RE.search(text) or parse.get("language") == "en":
         return parse
     unknown = [t for t in terms if t not in known]
     if len(unknown) < 2 and not any(len(t) >= 4 for t in unknown):  # "계절관리제가 뭐예요": one long word will do
@@ -236,7 +238,7 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         or (not pending and slots.get("shown_approval") and elliptic(text) and not KEEP_RE.search(text))  # "아 그거 취소" after a decision
     )
     if UNDO_RE.search(text) and undo_words:  # "아까 결재한 거 되돌려" ("응 되돌려" confirms an undo offered)
-        return route(parse, "approval_decide")
+        return {**route(parse, "approval_decide"), "undo": True}
     if DRAFTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
         return route(parse, "approval_list")  # a document's details: a view, no decision
     if (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rasa_sdk.events import SlotSet
+
 from .base import CityAction, Context, Reply, cited
 from .citydata import UnknownKey
 from .korean import josa
@@ -15,26 +17,52 @@ class ActionIntlCooperation(CityAction):
     async def answer(self, ctx: Context) -> Reply:
         r = await ctx.city.get("intl", None)
         cities, exports = r.data["cities"], r.data["policy_exports"]
-        city, country = ctx.mentioned("city"), ctx.mentioned("country")
+        # a name said now wins; "거기하고는 무슨 사업" carries the city (or country) talked about
+        city, country = ctx.all_mentioned("city"), ctx.all_mentioned("country")
+        city = city[0] if city else None if country else ctx.mentioned("city")
+        country = country[0] if country else None if city else ctx.mentioned("country")
         if city:
             if city not in cities:
                 raise UnknownKey(city)
             c = cities[city]
             text = f"{city}({c['country']})는 {c['since']}년 {c['kind']} 협약을 맺었고, 협력 사업은 {', '.join(c['projects'])}입니다."
+            text += exported([e for e in exports if city in e["partner"]])
             return cited(text, r, short=f"{city} {c['kind']} {c['since']}년", data={"type": "intl", "city": city, **c})
         if country:
             mine = {k: v for k, v in cities.items() if v["country"] == country}
-            if not mine:
+            sold = [e for e in exports if e["partner"].startswith(country)]
+            if not mine and not sold:
                 raise UnknownKey(country)
-            text = f"{country}의 자매·우호도시는 " + ", ".join(f"{k}({v['kind']}, {v['since']}년)" for k, v in mine.items()) + "입니다."
+            text = (
+                f"{country}의 자매·우호도시는 "
+                + ", ".join(f"{k}({v['kind']}, {v['since']}년, {', '.join(v['projects'])})" for k, v in mine.items())
+                + "입니다."
+            )
+            if not mine:
+                text = f"{country}에는 자매·우호도시가 없습니다."
+            text += exported(sold)
             return cited(text, r, short=f"{country} {len(mine)}개 도시", data={"type": "intl", "country": country, "cities": mine})
-        sister = sum(v["kind"] == "자매도시" for v in cities.values())
+        sister = {k: v for k, v in cities.items() if v["kind"] == "자매도시"}
+        if OLDEST_RE.search(ctx.text):  # "제일 오래된 자매도시"
+            k, v = min(sister.items(), key=lambda kv: kv[1]["since"])
+            text = f"가장 오래된 자매도시는 {k}({v['country']})로 {v['since']}년에 협약을 맺었습니다. 협력 사업은 {', '.join(v['projects'])}입니다."
+            reply = cited(text, r, short=f"최초 자매도시 {k} {v['since']}년", data={"type": "intl", "city": k, **v})
+            reply.events.append(SlotSet("city", k))  # "거기랑 무슨 사업 해": that city
+            return reply
         text = (
-            f"자매도시 {sister}곳, 우호도시 {len(cities) - sister}곳과 교류하고 있습니다. 최근 정책 수출: "
+            f"자매도시 {len(sister)}곳, 우호도시 {len(cities) - len(sister)}곳과 교류하고 있습니다. 최근 정책 수출: "
             + ", ".join(f"{e['policy']}({e['partner']}, {e['year']})" for e in sorted(exports, key=lambda e: -e["year"])[:3])
             + "."
         )
-        return cited(text, r, short=f"자매 {sister} · 우호 {len(cities) - sister}", data={"type": "intl", **r.data})
+        return cited(text, r, short=f"자매 {len(sister)} · 우호 {len(cities) - len(sister)}", data={"type": "intl", **r.data})
+
+
+OLDEST_RE = re.compile(r"(?:제일|가장)\s?(?:오래|먼저|처음)|최초|첫\s?(?:자매|번째\s?자매)")
+
+
+def exported(sold: list[dict]) -> str:
+    """ " 정책 수출: 교통정보센터(TOPIS)(2023)." for the exports to one city or country."""
+    return " 정책 수출: " + ", ".join(f"{e['policy']}({e['partner']}, {e['year']})" for e in sold) + "." if sold else ""
 
 
 GENERIC = {"지수", "순위", "평가", "도시", "세계", "글로벌"}

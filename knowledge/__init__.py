@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from nlu import content_words
+from nlu.discourse import SEOUL
 
 from .embeddings import HASHED, get_embeddings
 from .generate import generate
@@ -114,9 +116,10 @@ def lead(question: str, passages: list[str], headings: list[str] | None = None, 
     best = None
     for rank, passage in enumerate(passages):
         for i, sent in enumerate(sentences(passage)):
-            key = (
-                coverage(question, sent) + (coverage(context, sent) if context else 0.0),
-                figure(question, sent),
+            key = (  # the follow-up's own words first, then what it leans on
+                coverage(question, sent),
+                coverage(context, sent) if context else 0.0,
+                kinds_met(question, sent),
                 coverage(question, headings[rank]),
                 -rank,
             )
@@ -129,6 +132,9 @@ def lead(question: str, passages: list[str], headings: list[str] | None = None, 
     first = sents[i]
     missing = {t for t in terms if t not in squash(first)}
     extra = [j for j, s in enumerate(sents) if j != i and any(t in squash(s) for t in missing)]
+    # the next sentence has the kind of answer the best one lacks: "…23만 대에 지원했습니다. 지원에는 모두 4,100억 원이 들었습니다."
+    if i + 1 < len(sents) and kinds_met(question, sents[i + 1]) > kinds_met(question, first):
+        extra = [i + 1]
     if not extra and len(first) < ANNOUNCES and i + 1 < len(sents):
         extra = [i + 1]
     if extra:
@@ -137,14 +143,14 @@ def lead(question: str, passages: list[str], headings: list[str] | None = None, 
     return first
 
 
-def figure(question: str, sentence: str) -> bool:
-    """The sentence has the kind of answer the question asks for: an amount (얼마, 몇), a date (언제), an interval
-    (얼마나 자주), a size (크기, 길이)."""
-    return any(asks.search(question) and has.search(sentence) for asks, has in ANSWER_KINDS)
+def kinds_met(question: str, sentence: str) -> int:
+    """How many of the kinds of answer the question asks for the sentence has: an amount (얼마, 몇), money (돈, 비용),
+    a total (지금까지, 누적), a date (언제), an interval (얼마나 자주), a size (크기, 길이)."""
+    return sum(bool(asks.search(question) and has.search(sentence)) for asks, has in ANSWER_KINDS)
 
 
 def best_sentence(question: str, text: str) -> str:
-    return max(sentences(text), key=lambda s: (coverage(question, s), figure(question, s)))
+    return max(sentences(text), key=lambda s: (coverage(question, s), kinds_met(question, s)))
 
 
 AMOUNT_RE = re.compile(r"얼마|몇|며칠|how (?:many|much|often|long)", re.I)
@@ -156,6 +162,11 @@ FIGURE_RE = re.compile(
 )
 ANSWER_KINDS = [
     (AMOUNT_RE, FIGURE_RE),
+    (
+        re.compile(r"돈|비용|예산|사업비|들었|들어|썼|쓴|투입|cost|spen[dt]|money", re.I),
+        re.compile(r"\d[\d,.]*\s?(?:만|억|천|조)?\s?원|\bwon\b", re.I),
+    ),
+    (re.compile(r"지금까지|여태|누적|합계|통틀어|in total|so far", re.I), re.compile(r"누적|합계|통틀어|모두 합|in total|so far", re.I)),
     (re.compile(r"언제|몇\s?년|when", re.I), re.compile(r"\d{4}\s?년|\d{1,2}\s?월|\b(?:19|20)\d{2}\b")),
     (re.compile(r"자주|주기|간격|how often", re.I), re.compile(r"간격|마다|주기|every", re.I)),
     (re.compile(r"크기|길이|넓이|높이|어느\s?정도|how (?:big|large|long)", re.I), re.compile(r"\d+(?:\.\d+)?\s?(?:m|km|미터|인치|㎡)")),
@@ -168,13 +179,27 @@ def answer(question: str, public_only: bool = False, k: int = 3, context: str = 
 
     `context` is the question a follow-up leans on ("2017년엔 며칠이었어요?" after a question about high-dust days):
     it joins the search, while the lead sentence is the one that best answers the follow-up itself."""
+    question = absolute_years(question)
     asked = f"{context} {question}".strip()
-    hits = [h for h in search(asked, k, public_only) if coverage(asked, f"{h['title']} {h['section']} {h['text']}") >= MIN_COVERAGE]
+    found = search(asked, k, public_only)
+    if context:  # "보행자 사망 비중은" after another question on the report: its own words find their passage too
+        found = list({h["id"]: h for h in search(question, k, public_only) + found}.values())
+    hits = [h for h in found if max(coverage(q, f"{h['title']} {h['section']} {h['text']}") for q in {asked, question}) >= MIN_COVERAGE]
     if not hits:
         return None, []
     hits = [h for h in hits if bool(HANGUL.search(h["text"])) == bool(HANGUL.search(question))] or hits  # same language first
     headings = [f"{h['title']} {h['section']}" for h in hits]
     return generate(asked, hits, settings()) or lead(question, [h["text"] for h in hits], headings, context), hits
+
+
+RELATIVE_YEARS = {"재작년": -2, "작년": -1, "지난해": -1, "올해": 0, "금년": 0, "내년": 1, "내후년": 2}
+RELATIVE_YEAR_RE = re.compile("|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)))
+
+
+def absolute_years(question: str) -> str:
+    """ "내년 과제는" -> "2027년 과제는": documents write years, people say 내년 and 작년."""
+    year = datetime.now(SEOUL).year
+    return RELATIVE_YEAR_RE.sub(lambda m: f"{year + RELATIVE_YEARS[m.group(0)]}년", question)
 
 
 def cite(hit: dict[str, Any]) -> str:

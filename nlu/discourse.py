@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .spelling import spelled
 
+SEOUL = ZoneInfo("Asia/Seoul")  # the city's clock: "내년", "오늘" and the minutes' times are Seoul's, whatever the server's zone
 NEGATION_RE = re.compile(r"\s*(?:[은는이가을를도]\s*)?(?:말고|아니고|아니라|빼고|대신|말구)")
 SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기준|평균)|서울\s?전역|(?<![가-힣])전역|25개\s?구\s?전체")
 # canonical time values, most specific first
@@ -86,8 +88,13 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
         r"|고지서|납부|residence certificate|passport|my (?:tax|taxes|bill)",
         re.I,
     ),
-    "send": re.compile(r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|돌려)|send (?:a |an )?(?:text|message|mail|email)", re.I),
-    "market": re.compile(r"코스피|코스닥|주가|주식|집값|아파트\s?값|부동산\s?(?:시세|가격|전망)|환율|비트코인|stock|bitcoin|exchange rate|house prices", re.I),
+    "send": re.compile(
+        r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|돌려)|send (?:a |an )?(?:text|message|mail|email)",
+        re.I,
+    ),
+    "market": re.compile(
+        r"코스피|코스닥|주가|주식|집값|아파트\s?값|부동산\s?(?:시세|가격|전망)|환율|비트코인|stock|bitcoin|exchange rate|house prices", re.I
+    ),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
     "tired": re.compile(r"힘들(?!까|지\s?않)|힘드(?!나)|힘듦|피곤|지치|지쳤|졸려|우울|스트레스"),  # "힘들까요": a question
@@ -99,7 +106,17 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
 }
 WEAK = 0.6  # below this, a cue decides
 NAME_ONLY_GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what "1인 가구 비율도요" is taken for
-STRONG = {"toilet", "bike", "personal", "directions", "booking", "recommend", "civil", "send", "market"}  # these decide whatever the classifier says
+STRONG = {
+    "toilet",
+    "bike",
+    "personal",
+    "directions",
+    "booking",
+    "recommend",
+    "civil",
+    "send",
+    "market",
+}  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
 
@@ -167,7 +184,9 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     if intent in ("affirm", "deny") and THANKS_RE.search(text):
         return "thanks"  # "알았어 수고": thanks, not a yes
     found = cue(text)
-    if found and (weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))):
+    if found and (
+        weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))
+    ):
         return "out_of_scope"
     if intent == "living_population" and PARK_ACCESS_RE.search(text):  # a park is a place too: entry is the park's status
         return "park_info"

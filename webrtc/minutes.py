@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
+
+from nlu.discourse import SEOUL
 
 DECISION_CUES = ("하기로", "결정", "확정", "승인", "합시다", "정했", "진행합니다", "진행하겠습니다")
 ACTION_CUES = ("해주세요", "해 주세요", "바랍니다", "까지", "하겠습니다", "보고해", "부탁", "챙겨", "조치")
@@ -82,9 +83,6 @@ def summarize(lines: list[Line]) -> tuple[list[str], list[str]]:
             elif any(c in s for c in ACTION_CUES):
                 actions.append(said)
     return decisions, actions
-
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def build(
