@@ -160,6 +160,8 @@ class ActionApprovalDecide(CityAction):
         ):
             return await confirm(ctx, pending_action)  # "승인해" right after "…승인할까요?"
         listed, number = await pick(ctx, text)
+        if decision and number is None and ALL_RE.search(text) and 1 < len(listed) <= MAX_BATCH:
+            return await offer_batch(ctx, listed, decision)  # "두 개 다 승인해" after the urgent ones
         if number is None and (shown := ctx.tracker.get_slot("shown_approval")) in listed:
             number = listed.index(shown) + 1  # "반려해" right after "세 번째 건 내용"
         if number is None:
@@ -307,6 +309,9 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
         return Reply(access.refusal(ctx.role, permission), short="권한 없음")
     if expired(pending):
         return Reply("확인 시간이 지나 요청을 취소했습니다. 다시 말씀해 주세요.", short="시간 초과로 취소")
+    if kind == "approval" and pending.get("batch"):
+        replies = [await decide(ctx, {**pending, **item}) for item in pending["batch"]]
+        return Reply(" ".join(r.text for r in replies), short=f"{len(replies)}건 처리", events=[SlotSet("listed_approvals", None)])
     if kind == "approval":
         return await decide(ctx, pending)
     if kind == "undo":
@@ -351,7 +356,7 @@ async def pick(ctx: Context, text: str) -> tuple[list[int], int | None]:
         number = len(listed)
     if number is None:  # "리버버스 선착장 점검 보고서 승인"
         docs = [await ctx.records.approval(i) for i in listed]
-        number = by_title(text, [d["title"] if d else "" for d in docs])
+        number = by_title(text, [f"{d['title']} {d['department']}" if d else "" for d in docs])  # "상수도 본부에서 올린 결재"
     return listed, None if number is None else int(number)
 
 
@@ -374,6 +379,25 @@ def by_title(text: str, titles: list[str]) -> int | None:
     return scores.index(best) + 1 if best and scores.count(best) == 1 else None
 
 
+ALL_RE = re.compile(r"(?:두|세|네|다섯)\s?(?:개|건)\s?(?:다|모두|전부)|둘\s?다|셋\s?다|모두|전부|다\s?(?:승인|반려|결재)")
+MAX_BATCH = 5
+
+
+async def offer_batch(ctx: Context, listed: list[int], decision: str) -> Reply:
+    """Several documents at once, as listed: one confirmation for all."""
+    docs = [d for i in listed if (d := await ctx.records.approval(i)) and d["status"] == "pending"]
+    verb = "승인" if decision == "approve" else "반려"
+    batch = [{"approval_id": d["id"], "number": d["number"]} for d in docs]
+    pending = {"type": "approval", "decision": decision, "batch": batch, "asked_at": now().isoformat()}
+    return Reply(
+        ", ".join(f"「{d['title']}」" for d in docs) + f" {len(docs)}건을 모두 {verb}할까요?",
+        short=f"{len(docs)}건 모두 {verb}할까요?",
+        data={"type": "approval_confirm", "documents": docs, "decision": decision},
+        events=[SlotSet("pending_action", pending)],
+        keeps_pending=True,
+    )
+
+
 async def offer_undo(ctx: Context) -> Reply:
     """ "아까 결재한 거 되돌려": the user's last decision, back to pending after a confirmation, within the window."""
     if not access.can(ctx.role, "approve"):
@@ -384,8 +408,19 @@ async def offer_undo(ctx: Context) -> Reply:
         return Reply(f"되돌릴 결재가 없습니다. 결재는 처리하고 {int(window // 60)}분 안에만 되돌릴 수 있습니다.", short="되돌릴 결재 없음")
     verb = "승인" if doc["status"] == "approved" else "반려"
     pending = {"type": "undo", "approval_id": doc["id"], "number": doc["number"], "status": doc["status"], "asked_at": now().isoformat()}
+    then = ctx.mentioned("decision")  # "반려 취소하고 승인으로 돌려": undone, then decided the other way
+    if then and then != {"approved": "approve", "rejected": "reject"}[doc["status"]]:
+        pending["then"] = then
+        other = "승인" if then == "approve" else "반려"
+        return Reply(
+            f"「{doc['title']}」 문서의 {josa(verb, '을')} 취소하고 {josa(other, '으로')} 바꿀까요?",
+            short=f"{verb} 취소 후 {other}할까요?",
+            data={"type": "approval_detail", "document": doc},
+            events=[SlotSet("pending_action", pending)],
+            keeps_pending=True,
+        )
     return Reply(
-        f"「{doc['title']}」 문서의 {verb}을 취소하고 결재 대기로 되돌릴까요?",
+        f"「{doc['title']}」 문서의 {josa(verb, '을')} 취소하고 결재 대기로 되돌릴까요?",
         short=f"{verb} 취소할까요?",
         data={"type": "approval_detail", "document": doc},
         events=[SlotSet("pending_action", pending)],
@@ -402,6 +437,8 @@ async def undo(ctx: Context, pending: dict[str, Any]) -> Reply:
         or not await ctx.records.undo_decision(ctx.actor, doc["id"], pending["status"], window)
     ):
         return Reply("되돌리지 못했습니다. 이미 바뀌었거나 되돌릴 수 있는 시간이 지났습니다.", short="되돌리기 실패")
+    if pending.get("then"):  # undone, now decided the other way
+        return await decide(ctx, {**pending, "decision": pending["then"]})
     return Reply(
         f"「{doc['title']}」 문서를 결재 대기로 되돌렸습니다.",
         short="되돌림 완료",

@@ -18,7 +18,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions
-from nlu import discourse, domain, entities
+from nlu import discourse, domain, entities, korean
 
 from .storage import Storage
 
@@ -41,6 +41,27 @@ class NLUEngine(Protocol):
 def accepts(intent: str, names: list[dict[str, Any]]) -> bool:
     """Every name is of a kind the intent takes ("보건" is a budget sector; "인구" an indicator, not one)."""
     return all(e["entity"] in entities.STRONG_TYPES | entities.WEAK_TYPES_BY_INTENT.get(intent, set()) | {"time", "scope"} for e in names)
+
+
+LIST_WORDS = {"상황", "현황", "정보", "좀", "한번", "지금", "오늘", "어떻", "알리", "보이", "주", "보", "하"}
+
+
+def unnamed(text: str, names: list[dict[str, Any]]) -> str:
+    for e in sorted(names, key=lambda e: -e["start"]):
+        text = text[: e["start"]] + " " + text[e["end"] :]
+    return text
+
+
+def topics_in(text: str) -> list[str]:
+    return [t for t, rx in discourse.TOPIC_WORDS.items() if rx.search(text) and t in actions.FOLLOW_UP_INTENTS]
+
+
+def bare_list(text: str) -> bool:
+    """Only topic words (and asking words) once the names are out: "마포구 날씨 미세먼지 교통 알려줘" lists topics;
+    "미세먼지 때문에 교통 막혀?" asks one thing about another."""
+    for rx in discourse.TOPIC_WORDS.values():
+        text = rx.sub(" ", text)
+    return all(t.form in LIST_WORDS or not t.tag.startswith(("NN", "V", "MAG", "XR")) for t in korean.kiwi().tokenize(text))
 
 
 def split(text: str) -> list[str]:
@@ -136,10 +157,12 @@ class EmbeddedDialogue:
     def requests(self, text: str, parse: dict[str, Any]) -> list[dict[str, Any]]:
         """One parse per request in the message: split at 랑/하고/그리고/, when each side asks for different data."""
         pieces = [p for p in split(text) if p.strip()]
-        topics = [t for t, rx in discourse.TOPIC_WORDS.items() if rx.search(text) and t in actions.FOLLOW_UP_INTENTS]
-        if len(pieces) < 2 and MULTI_CUE_RE.search(text) and 2 <= len(topics) <= 3:  # "강서구 화재 미세먼지 교통 한꺼번에"
+        if len(pieces) < 2 and len(topics_in(text)) >= 2:
             names = self.nlu.names(text)
-            return [{**parse, "intent": {**parse["intent"], "name": t}, "entities": names} for t in topics]
+            rest = unnamed(text, names)  # "교통불편 민원": a complaint topic's name, not traffic
+            topics = topics_in(rest)
+            if 2 <= len(topics) <= 3 and (MULTI_CUE_RE.search(text) or bare_list(rest)):  # "강서구 화재 미세먼지 교통 한꺼번에"
+                return [{**parse, "intent": {**parse["intent"], "name": t}, "entities": names} for t in topics]
         if len(pieces) < 2 or len(pieces) > 3:
             return [parse]
         parts = [self.nlu.parse(p) for p in pieces]

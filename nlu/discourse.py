@@ -165,6 +165,10 @@ def topic(text: str) -> str | None:
 
 
 THANKS_RE = re.compile(r"수고|고마워|고맙|감사")
+# a whole message that only says yes or no: too short for the classifier's features ("맞아" looked like 민원)
+YES_RE = re.compile(r"^(?:응|어|네|예|그래|그래요|맞아|맞아요|맞습니다|그렇지|그렇죠|오케이|좋아|ㅇㅇ|웅)(?:\s?(?:응|어|네|맞아|그래|좋아))?[.!~]*$")
+NO_RE = re.compile(r"^(?:아니|아니야|아니요|아뇨|아니에요|싫어|ㄴㄴ)[.!~]*$")
+GREETING_RE = re.compile(r"^(?:좋은\s?(?:아침|오후|저녁)(?:이에요|입니다|이야)?|안녕하세요|안녕|반가워요|반갑습니다)[,.!~]?\s+")
 SEE_YOU_RE = re.compile(r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)|^(?:ok|okay)?\s?bye\b", re.I)
 SELF_INTRO_RE = re.compile(r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)[.!~]?$")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
@@ -175,6 +179,10 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     words of a data intent ("오늘 강수 확률은"); a weak guess with only names in it ("1인 가구 비율도요", "주말은?",
     "서울 전체로는?") is a follow-up. `entities` are every name the message has, whatever the intent."""
     weak = confidence < WEAK or intent in CONVERSATIONAL
+    if YES_RE.match(text.strip()):
+        return "affirm"
+    if NO_RE.match(text.strip()):
+        return "deny"
     if SEE_YOU_RE.search(text):
         return "goodbye"  # "내일 봐": a goodbye, not a question about tomorrow
     if SELF_INTRO_RE.search(text):

@@ -25,7 +25,7 @@ from .korean import content_words_many, morphemes
 from .training_data import Example, TrainingData
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "embedded-12"
+ENGINE_VERSION = "embedded-13"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_THRESHOLD = 0.15
 
@@ -99,6 +99,11 @@ class EmbeddedNLU:
         assert self.classifier is not None, "train() or load() first"
         if english.language(text) != "ko":  # English (or another Latin-script language): answered in English
             return self.parse_english(text)
+        if (m := discourse.GREETING_RE.match(text)) and len(text) - m.end() >= 6 and not discourse.SELF_INTRO_RE.search(text):  # "좋은 아침, 오늘 서울 한번 훑어 줘"
+            rest = self.parse(text[m.end() :])
+            if rest["intent"]["name"] not in discourse.CONVERSATIONAL:  # "안녕~ 처음 써 봐" stays a greeting
+                shifted = [{**e, "start": e["start"] + m.end(), "end": e["end"] + m.end()} for e in rest["entities"]]
+                return {**rest, "text": text, "entities": shifted}
         cands = self.extractor.candidates(text)
         if self.scorer is None:
             self.scorer = Scorer(self.classifier)

@@ -302,10 +302,11 @@ class EntityExtractor:
         for m in BUS_RE.finditer(text):
             g = next(i for i in (1, 2, 3) if m.group(i))
             out.append(Candidate(m.start(g), m.end(g), (("bus_route", m.group(g).upper()),), "pattern"))
-        found = list(DECISION_RE.finditer(text))
-        for m in found:  # "결재 반려" is a rejection; "결재" alone an approval
-            if m.group(0) == "결재" and len(found) > 1:
-                continue
+        # the decision is the last one said (the verb ends a Korean sentence): "광화문 행사 허가 결재 반려" rejects the
+        # permit, "반려 취소하고 승인으로" approves; "결재" names a decision only alone ("결재 반려" is a rejection)
+        found = [m for m in DECISION_RE.finditer(text) if m.group(0) != "결재"] or list(DECISION_RE.finditer(text))
+        if found:
+            m = found[-1]
             out.append(Candidate(m.start(), m.end(), (("decision", DECISIONS[m.group(0)]),), "pattern"))
         for m in PERSON_RE.finditer(text):
             name = m.group(1)

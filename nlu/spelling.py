@@ -34,7 +34,10 @@ def _index() -> dict[tuple[int, str], set[str]]:
 
 
 def _unknown(word: str) -> bool:
+    """Kiwi reads no verb in it ("맞아" is 맞 + 아) and guesses it as a noun of its own or as loose letters."""
     tokens = kiwi().tokenize(word)
+    if any(t.tag.startswith("V") for t in tokens):
+        return False
     return len(tokens) == 1 and tokens[0].score < UNKNOWN_SCORE or len(tokens) > 1 and all(len(t.form) == 1 for t in tokens)
 
 
