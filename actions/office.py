@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 
 from nlu import korean
 
@@ -98,6 +98,11 @@ async def visible_approvals(ctx: Context) -> list[dict[str, Any]]:
     return await ctx.records.pending_approvals(None if access.can(ctx.role, "approve") else ctx.department or "-")
 
 
+def listed_events(docs: list[dict[str, Any]]) -> list[EventType]:
+    """The list as shown; a list of one is also the document "그거" means."""
+    return [SlotSet("listed_approvals", [a["id"] for a in docs])] + ([SlotSet("shown_approval", docs[0]["id"])] if len(docs) == 1 else [])
+
+
 class ActionApprovalList(CityAction):
     intent = "approval_list"
     permission = "approvals_view"
@@ -120,7 +125,7 @@ class ActionApprovalList(CityAction):
                 text,
                 short=f"긴급 {len(urgent)}건: " + " · ".join(a["title"][:12] for a in urgent),
                 data={"type": "approvals", "items": urgent},
-                events=[SlotSet("listed_approvals", [a["id"] for a in urgent])],
+                events=listed_events(urgent),
             )
         if not pending:
             return Reply(
@@ -138,7 +143,7 @@ class ActionApprovalList(CityAction):
             text,
             short=f"결재 대기 {len(pending)}건",
             data={"type": "approvals", "items": pending},
-            events=[SlotSet("listed_approvals", [a["id"] for a in pending])],
+            events=listed_events(pending),
         )
 
 
