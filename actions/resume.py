@@ -25,7 +25,8 @@ class ActionIntlCooperation(CityAction):
             if city not in cities:
                 raise UnknownKey(city)
             c = cities[city]
-            text = f"{city}({c['country']})는 {c['since']}년 {c['kind']} 협약을 맺었고, 협력 사업은 {', '.join(c['projects'])}입니다."
+            particle = josa(city, "은")[len(city) :]  # 베를린(독일)은, 파리(프랑스)는
+            text = f"{city}({c['country']}){particle} {c['since']}년 {c['kind']} 협약을 맺었고, 협력 사업은 {', '.join(c['projects'])}입니다."
             text += exported([e for e in exports if city in e["partner"]])
             return cited(text, r, short=f"{city} {c['kind']} {c['since']}년", data={"type": "intl", "city": city, **c})
         if country:
@@ -42,6 +43,9 @@ class ActionIntlCooperation(CityAction):
                 text = f"{country}에는 자매·우호도시가 없습니다."
             text += exported(sold)
             return cited(text, r, short=f"{country} {len(mine)}개 도시", data={"type": "intl", "country": country, "cities": mine})
+        if sold := [e for e in exports if set(distinctive(e["policy"])) & set(distinctive(ctx.text))]:  # "TOPIS 수출한 데"
+            text = " ".join(f"{josa(e['policy'], '은')} {e['year']}년 {e['partner']}에 수출했습니다." for e in sold)
+            return cited(text, r, short=f"{sold[0]['policy']} → {sold[0]['partner']}"[:40], data={"type": "intl", "policy_exports": sold})
         sister = {k: v for k, v in cities.items() if v["kind"] == "자매도시"}
         if OLDEST_RE.search(ctx.text):  # "제일 오래된 자매도시"
             k, v = min(sister.items(), key=lambda kv: kv[1]["since"])
@@ -65,7 +69,7 @@ def exported(sold: list[dict]) -> str:
     return " 정책 수출: " + ", ".join(f"{e['policy']}({e['partner']}, {e['year']})" for e in sold) + "." if sold else ""
 
 
-GENERIC = {"지수", "순위", "평가", "도시", "세계", "글로벌"}
+GENERIC = {"지수", "순위", "평가", "도시", "세계", "글로벌", "시스템", "관리", "기술", "정책", "운영", "서울"}
 
 
 def distinctive(name: str) -> list[str]:

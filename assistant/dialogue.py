@@ -64,6 +64,21 @@ def bare_list(text: str) -> bool:
     return all(t.form in LIST_WORDS or not t.tag.startswith(("NN", "V", "MAG", "XR")) for t in korean.kiwi().tokenize(text))
 
 
+EACH_KINDS = ("district", "road", "station", "place", "park")  # several lines at once: the transit answer lists them
+
+
+def each_name(parse: dict[str, Any]) -> list[dict[str, Any]]:
+    """ "테헤란로 영동대로 사고 난 데 속도": the same question for each of several names of one kind."""
+    if parse["intent"]["name"] not in actions.FOLLOW_UP_INTENTS:
+        return [parse]
+    for kind in EACH_KINDS:
+        many = [e for e in parse["entities"] if e["entity"] == kind]
+        if 2 <= len(many) <= 3 and len({e["value"] for e in many}) == len(many):
+            others = [e for e in parse["entities"] if e["entity"] != kind]
+            return [{**parse, "entities": [*others, e]} for e in many]
+    return [parse]
+
+
 def split(text: str) -> list[str]:
     """The text cut at each conjunction; 과 joins only after a final consonant and 와 after a vowel ("사과 가격"
     is one request, "실업률과 고용률" two)."""
@@ -163,7 +178,11 @@ class EmbeddedDialogue:
             topics = topics_in(rest)
             if 2 <= len(topics) <= 3 and (MULTI_CUE_RE.search(text) or bare_list(rest)):  # "강서구 화재 미세먼지 교통 한꺼번에"
                 return [{**parse, "intent": {**parse["intent"], "name": t}, "entities": names} for t in topics]
-        if len(pieces) < 2 or len(pieces) > 3:
+        if len(pieces) < 2:
+            return each_name(parse)
+        if discourse.CORRECTION_RE.search(text) or discourse.TAKEN_BACK_RE.search(text, 1):
+            return [parse]  # "베이징이랑 … 아 베이징 말고 베를린": one request, corrected
+        if len(pieces) > 3:
             return [parse]
         parts = [self.nlu.parse(p) for p in pieces]
         for p in parts:  # "교통이랑 재난": a bare topic word names its data ("교통" alone also reads as a budget sector)
@@ -176,7 +195,7 @@ class EmbeddedDialogue:
         # "실업률과 고용률 같이", "보건이랑 교육 분야": a part with names but no topic word asks what the last part asks
         # (the asking words come last in Korean)
         for p in parts[:-1]:
-            names = self.nlu.names(p["text"])
+            names = self.nlu.names(p["text"], intent=parts[-1]["intent"]["name"])  # "혜화역이랑 안국역 열차": stations
             if parts[-1] in asks and names and not discourse.topic(p["text"]) and accepts(parts[-1]["intent"]["name"], names):
                 p["intent"], p["entities"] = {**parts[-1]["intent"]}, names
         for p in parts:

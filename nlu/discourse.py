@@ -16,7 +16,7 @@ from .spelling import spelled
 
 SEOUL = ZoneInfo("Asia/Seoul")  # the city's clock: "내년", "오늘" and the minutes' times are Seoul's, whatever the server's zone
 NEGATION_RE = re.compile(r"\s*(?:[은는이가을를도]\s*)?(?:말고|아니고|아니라|빼고|대신|말구)")
-SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기준|평균)|서울\s?전역|(?<![가-힣])전역|25개\s?구\s?전체")
+SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기준|평균|중)|서울\s?전역|(?<![가-힣])전역|25개\s?구\s?전체")
 # canonical time values, most specific first
 TIMES: list[tuple[str, str]] = [
     ("day_after_tomorrow", r"모레|글피|day after tomorrow"),
@@ -30,7 +30,7 @@ TIMES: list[tuple[str, str]] = [
     ("next_year", r"내년|next year"),
     (
         "later_today",
-        r"(?:\d{1,2}|두|세)\s?시간\s?(?:뒤|후)|이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|tonight|this evening|later today|\d{1,2}\s?(?:pm|p\.m\.)|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에)",
+        r"(?:\d{1,2}|두|세)\s?시간\s?(?:뒤|후)|이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|tonight|this evening|later today|\d{1,2}\s?(?:pm|p\.m\.)|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에|는|엔)",
     ),
 ]
 TIME_RES = [(value, re.compile(pattern, re.I)) for value, pattern in TIMES]
@@ -56,9 +56,20 @@ def scope_entity(text: str) -> dict[str, Any] | None:
     return None
 
 
+# said between two names of one kind, it takes the first back: "5호선 아니 6호선", "노원구 교통 아 도봉구로"
+TAKEN_BACK_RE = re.compile(r"(?<![가-힣])(?:아니|아니다|아니야|아|앗|아차|정정)(?![가-힣])")
+
+
+def taken_back(text: str, entity: dict[str, Any], entities: list[dict[str, Any]]) -> bool:
+    return any(
+        o["entity"] == entity["entity"] and o["start"] >= entity["end"] and TAKEN_BACK_RE.search(text, entity["end"], o["start"])
+        for o in entities
+    )
+
+
 def annotate(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The entities the speaker means (corrections dropped), plus time and scope."""
-    kept = [e for e in entities if not negated(text, e)]
+    kept = [e for e in entities if not negated(text, e) and not taken_back(text, e, entities)]
     extra = [e for e in (time_entity(text), scope_entity(text)) if e]
     return sorted(kept + extra, key=lambda e: e["start"])
 
@@ -92,6 +103,7 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|돌려)|send (?:a |an )?(?:text|message|mail|email)",
         re.I,
     ),
+    "politics": re.compile(r"선거|여론\s?조사|지지율|정당|후보|election|poll", re.I),
     "market": re.compile(
         r"코스피|코스닥|주가|주식|집값|아파트\s?값|부동산\s?(?:시세|가격|전망)|환율|비트코인|stock|bitcoin|exchange rate|house prices", re.I
     ),
@@ -116,6 +128,7 @@ STRONG = {
     "civil",
     "send",
     "market",
+    "politics",
 }  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
@@ -149,7 +162,9 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "park_info": r"공원|둘레길|등산로",
         "project_status": r"공정률|진척|진행률|완공|준공|착공|사업비",
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
-        "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b|외신|해외\s?(?:언론|보도|매체)|수상|받은\s?상|행정상|어워드",
+        "pledge_status": r"공약|pledges?\b",
+        "intl_cooperation": r"자매\s?(?:도시|결연)|우호\s?도시|수출(?:한|했|하)|정책\s?수출|sister cit|friendship cit",
+        "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b|몇\s?위|순위|랭킹|외신|해외\s?(?:언론|보도|매체)|수상|받은\s?상|행정상|어워드",
     }.items()
 }
 

@@ -162,9 +162,10 @@ FINALS = [
 SAME_VOWEL = {"ㅐ": "ㅔ", "ㅒ": "ㅔ", "ㅖ": "ㅔ", "ㅙ": "ㅞ", "ㅚ": "ㅞ"}
 
 
-def sound(word: str) -> str:
+def sound(word: str, heard: bool = True) -> str:
     """A word's letters as it is pronounced, roughly: a final moves onto a silent ㅇ (관악 -> 과낙), ㄹ after ㅇ/ㅁ is
-    said ㄴ (중랑 -> 중낭), and merged vowels are one. What a speech recognizer writes is compared in this form."""
+    said ㄴ (중랑 -> 중낭), and merged vowels are one. What a speech recognizer writes is compared in this form; what a
+    typist writes (`heard=False`) letter by letter ("광악구": one key off 관악구)."""
     syl = []
     for ch in word:
         code = ord(ch) - 0xAC00
@@ -172,7 +173,7 @@ def sound(word: str) -> str:
             syl.append([ch, "", ""])
             continue
         syl.append([INITIALS[code // 588], SAME_VOWEL.get(m := MEDIALS[code % 588 // 28], m), FINALS[code % 28]])
-    for a, b in zip(syl, syl[1:], strict=False):
+    for a, b in zip(syl, syl[1:], strict=False) if heard else ():
         if b[0] == "ㅇ" and a[2] not in ("", "ㅇ") and len(a[2]) == 1:
             a[2], b[0] = "", a[2]
         elif b[0] == "ㄹ" and a[2] in ("ㅇ", "ㅁ"):
@@ -254,9 +255,9 @@ class EntityExtractor:
         for key, opts in self.table.items():
             kept = frozenset(o for o in opts if o[0] in FUZZY_TYPES)
             if kept and len(key) >= 3 and all("가" <= ch <= "힣" for ch in key):
-                letters = sound(key)
-                for variant in deletions(letters):
-                    self.near.setdefault(variant, []).append((letters, kept))
+                for letters in {sound(key), sound(key, heard=False)}:
+                    for variant in deletions(letters):
+                        self.near.setdefault(variant, []).append((letters, kept))
             elif kept and len(key) == 2 and all("가" <= ch <= "힣" for ch in key):  # two letters: only exact sound-alikes
                 self.sounds_like.setdefault(sound(key), set()).update(kept)
 
@@ -340,8 +341,9 @@ class EntityExtractor:
                 if found_two := self.sounds_like.get(target):
                     out.append(Candidate(start, end, tuple(sorted(found_two)), "fuzzy"))
                 continue
-            found_near = {(letters, opts) for v in deletions(target) for letters, opts in self.near.get(v, ())}
-            scored = sorted((edit_distance(letters, target, 1), letters, opts) for letters, opts in found_near)
+            targets = {target, sound(word, heard=False)}
+            found_near = {(t, letters, opts) for t in targets for v in deletions(t) for letters, opts in self.near.get(v, ())}
+            scored = sorted((edit_distance(letters, t, 1), letters, opts) for t, letters, opts in found_near)
             best = next(((d, opts) for d, _, opts in scored if d <= 1), None)
             if best:
                 out.append(Candidate(start, end, tuple(sorted(best[1])), "fuzzy"))
