@@ -347,7 +347,9 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
 
 
 BACK_RE = re.compile(r"돌아가|이전\s?화면|뒤로\s?가|아까\s?화면|방금\s?화면")
-BARE_SHOW_RE = re.compile(r"\s*(?:그거|그걸|그\s?사업|이거)?\s*(?:화면에|화면으로|벽에)?\s*(?:띄워|보여)")
+BARE_SHOW_RE = re.compile(
+    r"\s*(?:화면\s?)?(?:그거|그걸|그\s?사업|이거|그쪽|거기)?\s*(?:화면에|화면으로|벽에|으로|로)?\s*(?:띄워|보여|넘겨|옮겨|가\b|이동)"
+)  # "화면 그쪽으로 넘겨": the project just discussed
 LAST_RE = re.compile(r"마지막|맨\s?끝|맨\s?아래")
 # words every approval title or request shares, which tell no document from another
 TITLE_NOISE = {"문서", "결재", "건", "승인", "반려", "보고서", "계획", "추진", "내용", "부서", "번", "거"}

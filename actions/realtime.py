@@ -17,6 +17,9 @@ def g(x: float | None) -> str:
     return "-" if x is None else f"{x:g}"
 
 
+ALERT_RE = re.compile(r"문자|경보|주의보|특보|알림|alert", re.I)
+
+
 class ActionDisasterStatus(CityAction):
     intent = "disaster_status"
 
@@ -31,12 +34,18 @@ class ActionDisasterStatus(CityAction):
             text += " 진행 중: " + ", ".join(f"{i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3]) + "."
         else:
             text += " 현재 진행 중인 대형 재난은 없습니다."
-        if alerts.data:
-            a = max(alerts.data, key=lambda x: x["created_at"])
-            text += f" 최근 재난문자({when(a['created_at'])}, {a['level']}): {a['message']}"
+        short = f"{where} 화재 {d['fire']}·구조 {d['rescue']}·구급 {d['ems']}"
+        # "한파 문자 나갔어?": the latest alert of the kind asked about, else the latest of all
+        asked = [a for a in alerts.data if a.get("kind") and a["kind"] in ctx.text] if ALERT_RE.search(ctx.text) else []
+        if asked or alerts.data:
+            a = max(asked or alerts.data, key=lambda x: x["created_at"])
+            label = f"{a['kind']} 재난문자" if asked else "최근 재난문자"
+            text += f" {label}({when(a['created_at'])}, {a['level']}): {a['message']}"
+            if asked:
+                short = f"{a['kind']} 문자 {a['created_at'][11:16]} 발송"
         return Reply(
             f"{text} {stamp(r)}",
-            short=f"{where} 화재 {d['fire']}·구조 {d['rescue']}·구급 {d['ems']}",
+            short=short,
             data={"type": "disaster", "district": district, **d, "alerts": alerts.data},
             sources=[r.citation(), alerts.citation()],
         )
@@ -93,7 +102,9 @@ class ActionTransitStatus(CityAction):
     intent = "transit_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        if bus := ctx.mentioned("bus_route"):
+        if (
+            bus := ctx.mentioned("bus_route") if not (ctx.all_mentioned("subway_line") or ctx.all_mentioned("station")) else None
+        ):  # "6호선 쪽만" after a bus
             r = await ctx.city.get("bus", str(bus))
             d = r.data
             arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])
@@ -103,7 +114,8 @@ class ActionTransitStatus(CityAction):
                 short=f"{bus}번 {d['arrivals'][0]['message']}",
                 data={"type": "bus", "route": bus, **d},
             )
-        if station := ctx.mentioned("station") or (ctx.value("station") if not ctx.mentioned("subway_line") else None):
+        # "6호선 쪽만" right after a station's arrivals: that station, that line
+        if station := ctx.mentioned("station") or (ctx.value("station") if not ctx.mentioned("subway_line") or ctx.follow_up else None):
             r = await ctx.city.get("station", station)
             arrivals = r.data["arrivals"]
             line = ctx.mentioned("subway_line")

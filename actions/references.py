@@ -19,7 +19,7 @@ from . import minutes, share
 from .base import FOLLOW_UP_INTENTS
 
 # A demonstrative and what it points at -> the entity type it refers to.
-REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길)")
+REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길|역)(?![가-힣])")
 NOUN_TYPES = {
     "사업": "project",
     "프로젝트": "project",
@@ -29,6 +29,7 @@ NOUN_TYPES = {
     "도로": "road",
     "공원": "park",
     "둘레길": "park",
+    "역": "station",
 }
 TYPE_INTENTS = {
     "project": "project_status",
@@ -37,12 +38,15 @@ TYPE_INTENTS = {
     "subway_line": "transit_status",
     "road": "traffic_status",
     "park": "park_info",
+    "station": "transit_status",
 }
 DOCUMENT_WHERE_RE = re.compile(r"출처|어디(?:에|서)\s?나와|어느\s?(?:문서|자료|부분)|무슨\s?(?:문서|자료)")  # where, not what
 DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백서|보고서|내용)|출처|어디(?:에|서)\s?나와")
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
 WHO_RE = re.compile(r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)")  # "그 분야 담당 부서 어디예요"
-UNDO_STRONG_RE = re.compile(r"되돌|철회|번복|원래대로|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸|것)으로|미결로|대기로\s?(?:돌려|바꿔)")  # an undo even without naming the approval
+UNDO_STRONG_RE = re.compile(
+    r"되돌|철회|번복|원래대로|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸|것)으로|미결로|대기로\s?(?:돌려|바꿔)"
+)  # an undo even without naming the approval
 URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
 APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
@@ -53,7 +57,9 @@ THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|놔")  # "아니 그냥 둬": the undo is not wanted
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
-UNDO_RE = re.compile(r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸|것)으로|미결로|대기로\s?(?:돌려|바꿔)")
+UNDO_RE = re.compile(
+    r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸|것)으로|미결로|대기로\s?(?:돌려|바꿔)"
+)
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
     r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
@@ -74,7 +80,7 @@ FOLLOW_CONFIDENCE = 0.5
 SURE = 0.9
 CLOSING_RE = re.compile(r"수고|고마|감사|잘\s?있어|이만|끝|됐어|bye|thank", re.I)  # "알았어 수고": a goodbye, not a follow-up
 # "집행률 제일 낮은 분야", "서울에서 제일 나쁜 데": over all, not the last one
-SUPERLATIVE_RE = re.compile(r"(?:제일|가장)\s?(?:낮|높|많|적|큰|작|느|빠|나쁘|나쁜|나빠|좋|심|붐비|싸|싼|비싸|막히)")
+SUPERLATIVE_RE = re.compile(r"(?:제일|가장)\s?(?:낮|높|많|적|큰|작|느|빠|나쁘|나쁜|나빠|좋|심|붐비)")
 PLACES = {"district", "place", "station", "time", "scope"}
 
 
@@ -95,7 +101,9 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     ("목표는요" taken for a question to the documents) or the same question without a name of its own ("어디가 제일
     싸요?" after the price of 대파) continues it."""
     last, intent, text = slots.get("last_intent"), parse["intent"]["name"], parse["text"]
-    if not last or not elliptic(text, parse["entities"]) or discourse.cue(text) or SUPERLATIVE_RE.search(text) or CLOSING_RE.search(text):
+    if not last or not elliptic(text, parse["entities"]) or discourse.cue(text) or CLOSING_RE.search(text):
+        return None
+    if SUPERLATIVE_RE.search(text) and last != "knowledge_question":  # "제일 많이 쓴 메뉴는" after a document: the document
         return None
     confidence = parse["intent"]["confidence"]
     if intent == last and kind_free(parse):
@@ -143,6 +151,9 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
     terms = [t for t in knowledge.question_terms(text) if len(t) > 1]
     if discourse.cue(text) or len(terms) < 2:
         return parse
+    if DEFINITION_RE.search(text) and intent != "knowledge_question":  # "생활인구가 주민등록인구랑 뭐가 다른 거야"
+        lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
+        return route(parse, "knowledge_question") if lead else parse
     if intent in GUESSES - {"knowledge_question"}:
         if not QUESTION_RE.search(text) and intent != "nlu_fallback":
             return parse
@@ -158,6 +169,10 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
     return route(parse, "knowledge_question") if len(held) >= 2 or any(len(t) >= 3 for t in held) else parse
 
 
+# what a word means or how two differ: the documents define, the data only counts
+DEFINITION_RE = re.compile(
+    r"(?:뭐가|어떻게|뭐|무엇이)\s?달라|(?:뭐가|어떻게)\s?다[르른]|다른\s?점|차이|무슨\s?뜻|뜻이|의미가?\s?뭐|(?:이|가)?란\s?(?:뭐|무엇)|(?:이|가)\s?뭐(?:예요|에요|야|죠|지|냐)\??$|무엇인가요"
+)
 NOW_RE = re.compile(r"지금|현재|오늘|실시간|요즘")  # live data is asked for now
 
 
@@ -172,8 +187,9 @@ BUS_NUMBER_RE = re.compile(r"\s*([Nn]?\d{2,4})\s?번?\s?(?:버스)?(?:은|는|�
 DECIDABLE = GUESSES | {"inform", "navigate", "approval_list", "project_status"}  # "…보고서 승인" taken for these
 NEWS_RE = re.compile(r"(?:관련|최근)\s?(?:뉴스|보도|기사|소식|언론)")
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")  # the place just talked about
-MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items()}  # project_status -> project …
-TYPE_NOUN_RE = re.compile("|".join(NOUN_TYPES))  # "사업 현황" asks about all projects, not the last one
+MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items() if kind != "station"}  # project_status -> project …
+ONLY_RE = re.compile(r"(?:쪽|것|거)?만\s?(?:요)?[?？.]?$")  # "6호선 쪽만": the last answer, narrowed
+TYPE_NOUN_RE = re.compile("|".join(n for n in NOUN_TYPES if len(n) > 1))  # "사업 현황" asks about all projects, not the last one
 
 
 CONNECT_RE = re.compile(r"연결|통화|전화|바꿔")
@@ -264,6 +280,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return route(parse, "living_population")  # "거기 인구는": the crowd at the place just talked about
     kind = MAIN_KIND.get(intent)
     if kind and kind not in said and slots.get(kind) and elliptic(text, parse["entities"]) and not TYPE_NOUN_RE.search(text):
+        return {**parse, "follow_up": True}
+    if intent == last and ONLY_RE.search(text):
         return {**parse, "follow_up": True}  # "공정률은" right after the wall showed a project: that project
     if slots.get("bus_route") and (m := BUS_NUMBER_RE.match(text)):  # "273은" after a bus: that route
         return {**route(parse, "transit_status"), "entities": [entity("bus_route", m.group(1))]}

@@ -26,7 +26,9 @@ class ActionIntlCooperation(CityAction):
                 raise UnknownKey(city)
             c = cities[city]
             particle = josa(city, "은")[len(city) :]  # 베를린(독일)은, 파리(프랑스)는
-            text = f"{city}({c['country']}){particle} {c['since']}년 {c['kind']} 협약을 맺었고, 협력 사업은 {', '.join(c['projects'])}입니다."
+            text = (
+                f"{city}({c['country']}){particle} {c['since']}년 {c['kind']} 협약을 맺었고, 협력 사업은 {', '.join(c['projects'])}입니다."
+            )
             text += exported([e for e in exports if city in e["partner"]])
             return cited(text, r, short=f"{city} {c['kind']} {c['since']}년", data={"type": "intl", "city": city, **c})
         if country:

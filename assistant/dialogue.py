@@ -47,7 +47,10 @@ LIST_WORDS = {"상황", "현황", "정보", "좀", "한번", "지금", "오늘",
 
 
 def unnamed(text: str, names: list[dict[str, Any]]) -> str:
+    """The text without its names, but for names that are topic words themselves ("교통" the sector is traffic)."""
     for e in sorted(names, key=lambda e: -e["start"]):
+        if any(rx.fullmatch(text[e["start"] : e["end"]]) for rx in discourse.TOPIC_WORDS.values()):
+            continue
         text = text[: e["start"]] + " " + text[e["end"] :]
     return text
 
