@@ -21,6 +21,7 @@ MIN_COVERAGE = 0.6  # share of the question's words a passage must contain to co
 # Question words and light verbs say what is asked, not what about: they do not count for coverage.
 QUESTION_WORDS = set(
     "뭐 무엇 무슨 얼마 어떻 어떤 언제 왜 어디 누구 몇 하 되 있 알리 주 "
+    "나 내 저 제 우리 크 한 때 좀 그냥 거기 그거 이거 저거 그것 이것 쓰 돈 "  # pointing, sizing and spending words
     "what how many much when why where who which is are was the a an of on in to do does did about say tell me".split()
 )
 
@@ -168,7 +169,7 @@ ANSWER_KINDS = [
     ),
     (re.compile(r"지금까지|여태|누적|합계|통틀어|in total|so far", re.I), re.compile(r"누적|합계|통틀어|모두 합|in total|so far", re.I)),
     (re.compile(r"언제|몇\s?년|when", re.I), re.compile(r"\d{4}\s?년|\d{1,2}\s?월|\b(?:19|20)\d{2}\b")),
-    (re.compile(r"자주|주기|간격|how often", re.I), re.compile(r"간격|마다|주기|every", re.I)),
+    (re.compile(r"자주|주기|간격|마다|how often", re.I), re.compile(r"간격|마다|주기|every", re.I)),
     (re.compile(r"크기|길이|넓이|높이|어느\s?정도|how (?:big|large|long)", re.I), re.compile(r"\d+(?:\.\d+)?\s?(?:m|km|미터|인치|㎡)")),
 ]
 ANNOUNCES = 30  # characters: a sentence this short rarely answers on its own
@@ -184,7 +185,14 @@ def answer(question: str, public_only: bool = False, k: int = 3, context: str = 
     found = search(asked, k, public_only)
     if context:  # "보행자 사망 비중은" after another question on the report: its own words find their passage too
         found = list({h["id"]: h for h in search(question, k, public_only) + found}.values())
-    hits = [h for h in found if max(coverage(q, f"{h['title']} {h['section']} {h['text']}") for q in {asked, question}) >= MIN_COVERAGE]
+    def covered(h: dict[str, Any], rank: int) -> bool:
+        passage = f"{h['title']} {h['section']} {h['text']}"
+        best = max(coverage(q, passage) for q in {asked, question})
+        # the best-ranked passage holding at least two of the words and half of them answers too ("음성 명령 한 달에")
+        held = sum(t in squash(passage) for t in set(question_terms(question)))
+        return best >= MIN_COVERAGE or (rank == 0 and best >= 0.5 and held >= 2)
+
+    hits = [h for rank, h in enumerate(found) if covered(h, rank)]
     if not hits:
         return None, []
     hits = [h for h in hits if bool(HANGUL.search(h["text"])) == bool(HANGUL.search(question))] or hits  # same language first
