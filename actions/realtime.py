@@ -325,6 +325,8 @@ class ActionParkInfo(CityAction):
     intent = "park_info"
 
     async def answer(self, ctx: Context) -> Reply:
+        if m := DIFFICULTY_RE.search(ctx.text):  # "좀 쉬운 코스는 없어요?": the courses of that difficulty
+            return await self.by_difficulty(ctx, "쉬움" if m.group(1) else "어려움")
         park = ctx.mentioned("park") or ctx.mentioned("place")
         if not park:
             r = await ctx.city.get("park", None)
@@ -354,7 +356,23 @@ class ActionParkInfo(CityAction):
             pass
         return reply
 
+    async def by_difficulty(self, ctx: Context, level: str) -> Reply:
+        r = await ctx.city.get("park", None)
+        found = [(k, v) for k, v in r.data.items() if v.get("difficulty") == level]
+        if not found:
+            return cited(f"난이도 '{level}'인 코스는 없습니다.", r, short=f"{level} 코스 없음", data={"type": "parks", "parks": {}})
+        listed = ", ".join(f"{k}({g(v['length_km'])}km, {v['duration']}, {v['status']})" for k, v in found)
+        reply = cited(
+            f"난이도 '{level}' 코스는 {listed}입니다.",
+            r,
+            short=f"{level}: " + ", ".join(k.split()[-1] for k, _ in found),
+            data={"type": "parks", "parks": dict(found)},
+        )
+        reply.events.append(SlotSet("listed_items", {"entity": "park", "intent": self.intent, "items": [k for k, _ in found]}))
+        return reply
 
+
+DIFFICULTY_RE = re.compile(r"(?:(쉬운|쉽|초보|편한|가벼운)|(?:어려운|힘든|험한))\s?(?:코스|길|데|곳)")
 CLOSE_RE = re.compile(r"닫아|닫고|꺼\s?줘|끄고|꺼|치워|내려|그만")
 
 

@@ -126,12 +126,13 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
 
 
 def course(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | None:
-    """ "2코스는요" after 서울둘레길 5코스: the same trail's course 2."""
+    """ "2코스는요" after 서울둘레길 5코스: the same trail's course 2; "둘래길 3코스": the trail said, course 3."""
     m = COURSE_RE.search(parse["text"])
-    park = slots.get("park") or ""
-    if not m or any(e["entity"] == "park" for e in parse["entities"]) or not COURSE_RE.search(park):
+    said = [e["value"] for e in parse["entities"] if e["entity"] == "park"]
+    trail = said[0] if said else slots.get("park") or ""
+    if not m or "둘레길" not in trail or COURSE_RE.search(trail) and said:
         return None
-    return entity("park", COURSE_RE.sub(f"{m.group(1)}코스", park))
+    return entity("park", f"{COURSE_RE.sub('', trail).strip()} {m.group(1)}코스")
 
 
 def own_nouns(text: str, names: list[dict[str, Any]] | None = None) -> list[str]:
@@ -195,6 +196,11 @@ TYPE_NOUN_RE = re.compile("|".join(n for n in NOUN_TYPES if len(n) > 1))  # "사
 CONNECT_RE = re.compile(r"연결|통화|전화|바꿔")
 ON_WALL_RE = re.compile(r"띄워|띄우|벽에|화면에|화면으로|올려")  # "그거 벽에 띄워봐": the wall, not a follow-up
 COUNT_RE = re.compile(r"몇\s?(?:대|개|곳|군데)|얼마나\s?많")
+
+
+def only_names(parse: dict[str, Any]) -> bool:
+    """ "송파구는?", "2017년은요?": names and a particle, nothing asked of its own."""
+    return bool(parse["entities"]) and not own_nouns(parse["text"], parse["entities"]) and len(parse["text"]) <= 12
 
 
 def kind_free(parse: dict[str, Any]) -> bool:
@@ -286,11 +292,14 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     if slots.get("bus_route") and (m := BUS_NUMBER_RE.match(text)):  # "273은" after a bus: that route
         return {**route(parse, "transit_status"), "entities": [entity("bus_route", m.group(1))]}
     if found := course(parse, slots):
-        return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*parse["entities"], found]}
+        kept = [e for e in parse["entities"] if e["entity"] != "park"]
+        return {**parse, "intent": {**parse["intent"], "name": "park_info"}, "entities": [*kept, found]}
     if last in FOLLOW_UP_INTENTS and SUPERLATIVE_RE.search(text) and not discourse.topic(text) and intent in {*GUESSES, "inform", last}:
         if kind_free(parse):  # "서울에서 제일 나쁜 데는" after 서초구
             return {**route(parse, last), "entities": [*parse["entities"], entity("scope", "city")], "follow_up": True}
     if follow := follows_up(parse, slots):
+        if follow == "inform" and last in FOLLOW_UP_INTENTS and last != "cctv_view" and not only_names(parse):
+            follow = last  # "좀 쉬운 코스는 없어요?": the park question again, not a bare name ("송파구는?": inform)
         return {**route(parse, follow), "follow_up": True}
     if intent in GUESSES and parse["intent"]["confidence"] < FOLLOW_CONFIDENCE and QUESTION_RE.search(text) and not discourse.cue(text):
         return route(parse, "knowledge_question")
