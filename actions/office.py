@@ -415,20 +415,15 @@ async def offer_undo(ctx: Context) -> Reply:
         return Reply(f"되돌릴 결재가 없습니다. 결재는 처리하고 {int(window // 60)}분 안에만 되돌릴 수 있습니다.", short="되돌릴 결재 없음")
     verb = "승인" if doc["status"] == "approved" else "반려"
     pending = {"type": "undo", "approval_id": doc["id"], "number": doc["number"], "status": doc["status"], "asked_at": now().isoformat()}
+    question, short = f"{josa(verb, '을')} 취소하고 결재 대기로 되돌릴까요?", f"{verb} 취소할까요?"
     then = ctx.mentioned("decision")  # "반려 취소하고 승인으로 돌려": undone, then decided the other way
     if then and then != {"approved": "approve", "rejected": "reject"}[doc["status"]]:
         pending["then"] = then
         other = "승인" if then == "approve" else "반려"
-        return Reply(
-            f"「{doc['title']}」 문서의 {josa(verb, '을')} 취소하고 {josa(other, '으로')} 바꿀까요?",
-            short=f"{verb} 취소 후 {other}할까요?",
-            data={"type": "approval_detail", "document": doc},
-            events=[SlotSet("pending_action", pending)],
-            keeps_pending=True,
-        )
+        question, short = f"{josa(verb, '을')} 취소하고 {josa(other, '으로')} 바꿀까요?", f"{verb} 취소 후 {other}할까요?"
     return Reply(
-        f"「{doc['title']}」 문서의 {josa(verb, '을')} 취소하고 결재 대기로 되돌릴까요?",
-        short=f"{verb} 취소할까요?",
+        f"「{doc['title']}」 문서의 {question}",
+        short=short,
         data={"type": "approval_detail", "document": doc},
         events=[SlotSet("pending_action", pending)],
         keeps_pending=True,
