@@ -155,7 +155,9 @@ class ActionApprovalDecide(CityAction):
         text = ctx.text
         undo = references.UNDO_RE.search(text) and (references.APPROVAL_WORDS_RE.search(text) or references.UNDO_STRONG_RE.search(text))
         if ctx.tracker.latest_message.get("undo") or undo:  # the dialogue's references found an undo ("아 그거 취소")
-            return await offer_undo(ctx)
+            shown = await ctx.records.approval(ctx.tracker.get_slot("shown_approval") or 0)
+            if not (references.FLIP_RE.search(text) and shown and shown["status"] == "pending"):  # not decided yet: decide
+                return await offer_undo(ctx)
         decision = ctx.mentioned("decision")
         pending_action = ctx.tracker.get_slot("pending_action") or {}
         if (
@@ -410,7 +412,9 @@ async def offer_undo(ctx: Context) -> Reply:
     if not access.can(ctx.role, "approve"):
         return Reply(access.refusal(ctx.role, "approve"), short="권한 없음")
     window = deps.settings().undo_window_s
-    doc = await ctx.records.last_decision(ctx.actor, timedelta(seconds=window))
+    decided = await ctx.records.recent_decisions(ctx.actor, timedelta(seconds=window))
+    named = by_title(ctx.text, [f"{d['title']} {d['department']}" for d in decided])  # "기후동행카드 건만 취소해줘"
+    doc = decided[named - 1] if named else decided[0] if decided else None
     if doc is None:
         return Reply(f"되돌릴 결재가 없습니다. 결재는 처리하고 {int(window // 60)}분 안에만 되돌릴 수 있습니다.", short="되돌릴 결재 없음")
     verb = "승인" if doc["status"] == "approved" else "반려"

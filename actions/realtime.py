@@ -17,6 +17,7 @@ def g(x: float | None) -> str:
     return "-" if x is None else f"{x:g}"
 
 
+WHERE_RE = re.compile(r"어디|어느\s?(?:동|곳)|위치|난\s?(?:데|곳)|where", re.I)
 ALERT_RE = re.compile(r"문자|경보|주의보|특보|알림|alert", re.I)
 
 
@@ -30,7 +31,13 @@ class ActionDisasterStatus(CityAction):
         d, where = r.data, district or "서울시"
         active = [i for i in d["incidents"] if i["status"] in ("진화 중", "수색 중", "조사 중")]
         text = f"{where} 오늘 화재 {d['fire']}건, 구조 {d['rescue']}건, 구급 {d['ems']}건입니다."
-        if active:
+        if WHERE_RE.search(ctx.text) and d["incidents"]:  # "불 난 데 어디야": every incident of the day, where and how it stands
+            text += (
+                " 오늘 사고: "
+                + ", ".join(f"{i.get('location') or i.get('district', '')} {i['type']}({i['status']})" for i in d["incidents"][:5])
+                + "."
+            )
+        elif active:
             text += " 진행 중: " + ", ".join(f"{i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3]) + "."
         else:
             text += " 현재 진행 중인 대형 재난은 없습니다."

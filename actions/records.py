@@ -296,17 +296,15 @@ class Records:
                 s.add(actor.audit(f"approval.{decision}", row.number, {"approval_id": approval_id, "title": row.title}))
         return await self.approval(approval_id), decided
 
-    async def last_decision(self, actor: Actor, within: timedelta) -> dict[str, Any] | None:
-        """This user's most recent decision, if it was made within `within`."""
+    async def recent_decisions(self, actor: Actor, within: timedelta) -> list[dict[str, Any]]:
+        """This user's decisions made within `within`, newest first."""
         async with self.session() as s:
             q = (
                 select(ApprovalRow)
                 .where(ApprovalRow.decided_by == actor.username, ApprovalRow.status != "pending", ApprovalRow.decided_at >= now() - within)
                 .order_by(ApprovalRow.decided_at.desc())
-                .limit(1)
             )
-            row = (await s.scalars(q)).first()
-            return row.as_dict() if row else None
+            return [row.as_dict() for row in await s.scalars(q)]
 
     async def undo_decision(self, actor: Actor, approval_id: int, status: str, within: timedelta) -> bool:
         """Put a decision back to pending (only the decider's, only as shown, only within the window); audited."""

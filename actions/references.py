@@ -51,8 +51,11 @@ URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
 APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
 DECISION_END_RE = re.compile(
-    r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|할게|합니다|해요|처리(?:해|하지|해요|합니다)?|바꿔)?\s?(?:주세요|줘)?[.!]?$"
+    r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|하자|할게|합니다|합시다|해요|처리(?:해|하지|해요|합니다)?|바꿔|바꾸자|바꿀게)?\s?(?:주세요|줘)?[.!]?$"
 )
+DECISION_START_RE = re.compile(r"^(?:승인|반려)(?:해|하자|할게|합니다)?(?![가-힣])")  # "반려해 예산이 너무 과해": the reason after it
+FLIP_RE = re.compile(r"(?:승인|반려)\s?(?:으로|로)\s?(?:바꿔|바꾸|돌려|변경)")  # "승인으로 바꾸자" after a rejection
+CASE_RE = re.compile(r"(?<![가-힣])건(?:만|은|도|을)?(?![가-힣])")  # "기후동행카드 건만 취소해줘": an approval named by its case
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|놔")  # "아니 그냥 둬": the undo is not wanted
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
@@ -70,7 +73,7 @@ QUESTION_RE = re.compile(r"어떤|어떻게|몇|얼마|뭐|무엇|무슨|언제|
 
 
 # A short message that leans on the one before: "목표는요", "언제까지 통제한대요", "2017년엔 며칠이었어요?".
-ELLIPTIC_RE = re.compile(r"^(?:그럼|그러면|그건|그거|거긴|거기|그때|그리고)|(?:은|는|도|엔|에는)\s?요?[?？.]?$")
+ELLIPTIC_RE = re.compile(r"^(?:그럼|그러면|그건|그거|거긴|거기|그때|그리고)|(?:은|는|도|엔|에는|땐|때는|만)\s?요?[?？.]?$")
 # Words that ask or frame, not name a topic: "강서구 상황 자세히", "목표 대비 어때".
 QUESTION_NOUNS = {"얼마", "며칠", "뭐", "무엇", "언제", "어디", "누구", "몇", "정도", "제일", "가장", "지금", "오늘"}
 FRAME_NOUNS = {"상황", "현황", "상태", "정보", "내용", "자세", "대비", "비교", "기준", "쪽", "곳", "데", "거", "것", "전체", "평균"}
@@ -116,7 +119,8 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     if own and not discourse.topic(text) and confidence < SURE and intent != last:
         parse["entities"] = parse["names_as_last"]  # "환경 분야는" after the budget: a sector, as the last question reads it
         return "inform"
-    guess = intent in GUESSES and confidence < FOLLOW_CONFIDENCE
+    # "퇴근 땐요", "오늘 몇 건 들어왔는지만요": a follow-up's ending, not a goodbye however sure the classifier is
+    guess = intent in GUESSES and (confidence < FOLLOW_CONFIDENCE or bool(ELLIPTIC_RE.search(text)))
     # a data question with no topic word and no names but places ("강서구 상황 자세히") continues the topic unless the
     # classifier is sure of another
     placed = all(e["entity"] in PLACES for e in parse["entities"])
@@ -256,17 +260,27 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return route(parse, "affirm")  # "응 취소해" to "…승인을 취소할까요?": yes
     undo_words = (
         APPROVAL_WORDS_RE.search(text)
+        or CASE_RE.search(text)
         or (UNDO_STRONG_RE.search(text) and not pending)
         or (not pending and slots.get("shown_approval") and elliptic(text) and not KEEP_RE.search(text))  # "아 그거 취소" after a decision
     )
-    if UNDO_RE.search(text) and undo_words:  # "아까 결재한 거 되돌려" ("응 되돌려" confirms an undo offered)
+    if (
+        UNDO_RE.search(text) and undo_words or FLIP_RE.search(text) and slots.get("shown_approval") and not pending
+    ):  # "아까 결재한 거 되돌려" ("응 되돌려" confirms an undo offered)
         return {**route(parse, "approval_decide"), "undo": True}
     if DRAFTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
         return route(parse, "approval_list")  # a document's details: a view, no decision
+    decided = DECISION_END_RE.search(text) or DECISION_START_RE.search(text)
     if (
-        DECISION_END_RE.search(text)
+        decided
         and intent != "approval_decide"
-        and ("건" in text or THAT_ONE_RE.search(text) or APPROVAL_WORDS_RE.search(text[:-2]) or intent in DECIDABLE)
+        and (
+            "건" in text
+            or THAT_ONE_RE.search(text)
+            or APPROVAL_WORDS_RE.search(text[:-2])
+            or intent in DECIDABLE
+            or "결재" not in decided.group(0)
+        )
     ):
         return route(parse, "approval_decide")  # "리버버스 선착장 점검 보고서 승인"
     if (

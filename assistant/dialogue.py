@@ -67,7 +67,8 @@ def bare_list(text: str) -> bool:
     return all(t.form in LIST_WORDS or not t.tag.startswith(("NN", "V", "MAG", "XR")) for t in korean.kiwi().tokenize(text))
 
 
-EACH_KINDS = ("district", "road", "station", "place", "park")  # several lines at once: the transit answer lists them
+# several lines at once: the transit answer lists them
+EACH_KINDS = ("district", "road", "station", "place", "park", "item", "city", "country", "pledge", "project", "indicator")
 
 
 def each_name(parse: dict[str, Any]) -> list[dict[str, Any]]:

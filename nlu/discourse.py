@@ -96,16 +96,22 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     # a resident's own paperwork and bills: 정부24, 위택스 and the district office serve them
     "civil": re.compile(
         r"등본|초본|증명서|인감|여권|가족관계|전입\s?신고|(?:제|내|우리\s?집)\s?(?:세금|자동차세|재산세|주민세)|자동차세|재산세\s?(?:얼마|조회|납부)"
-        r"|고지서|납부|residence certificate|passport|my (?:tax|taxes|bill)",
+        r"|고지서|납부|(?:주차|과태료|범칙금|딱지).{0,8}(?:조회|얼마\s?나왔|나왔는지)"
+        r"|residence certificate|passport|my (?:tax|taxes|bill|fine)",
         re.I,
     ),
     "send": re.compile(
-        r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|돌려)|send (?:a |an )?(?:text|message|mail|email)",
+        r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|돌려|전해|전달)|전해\s?(?:줘|주세요|줄래)|전달해\s?(?:줘|주세요)"
+        r"|send (?:a |an )?(?:text|message|mail|email)",
         re.I,
     ),
-    "politics": re.compile(r"선거|여론\s?조사|지지율|정당|후보|election|poll", re.I),
+    "taxi": re.compile(r"택시|대리\s?운전|call (?:me )?a (?:cab|taxi)|\btaxi\b", re.I),
+    "draft": re.compile(r"(?:보도\s?자료|연설문|축사|초안|기사|공문|인사말|회의록).{0,8}(?:써|작성|짜)\S*\s?(?:줘|주세요|줄래|봐)"),
+    "politics": re.compile(r"선거|여론\s?조사|지지율|정당|후보|(?<![가-힣])(?:시|구)?의회|국회|election|poll", re.I),
     "market": re.compile(
-        r"코스피|코스닥|주가|주식|집값|아파트\s?값|부동산\s?(?:시세|가격|전망)|환율|비트코인|stock|bitcoin|exchange rate|house prices", re.I
+        r"코스피|코스닥|주가|주식|집\s?값|아파트\s?(?:값|시세|가격|매매)|전세\s?(?:값|가|시세)|부동산|환율|비트코인"
+        r"|stock|bitcoin|exchange rate|house prices",
+        re.I,
     ),
 }
 SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
@@ -129,6 +135,8 @@ STRONG = {
     "send",
     "market",
     "politics",
+    "taxi",
+    "draft",
 }  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
@@ -181,7 +189,9 @@ def topic(text: str) -> str | None:
 
 THANKS_RE = re.compile(r"수고|고마워|고맙|감사")
 # a whole message that only says yes or no: too short for the classifier's features ("맞아" looked like 민원)
-YES_RE = re.compile(r"^(?:응|어|네|예|그래|그래요|맞아|맞아요|맞습니다|그렇지|그렇죠|오케이|좋아|ㅇㅇ|웅)(?:\s?(?:응|어|네|맞아|그래|좋아))?[.!~]*$")
+YES_RE = re.compile(
+    r"^(?:응|어|네|예|그래|그래요|맞아|맞아요|맞습니다|그렇지|그렇죠|오케이|좋아|ㅇㅇ|웅)(?:\s?(?:응|어|네|맞아|그래|좋아))?[.!~]*$"
+)
 NO_RE = re.compile(r"^(?:아니|아니야|아니요|아뇨|아니에요|싫어|ㄴㄴ)[.!~]*$")
 GREETING_RE = re.compile(r"^(?:좋은\s?(?:아침|오후|저녁)(?:이에요|입니다|이야)?|안녕하세요|안녕|반가워요|반갑습니다)[,.!~]?\s+")
 SEE_YOU_RE = re.compile(r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)|^(?:ok|okay)?\s?bye\b", re.I)

@@ -99,7 +99,9 @@ class EmbeddedNLU:
         assert self.classifier is not None, "train() or load() first"
         if english.language(text) != "ko":  # English (or another Latin-script language): answered in English
             return self.parse_english(text)
-        if (m := discourse.GREETING_RE.match(text)) and len(text) - m.end() >= 6 and not discourse.SELF_INTRO_RE.search(text):  # "좋은 아침, 오늘 서울 한번 훑어 줘"
+        if (
+            (m := discourse.GREETING_RE.match(text)) and len(text) - m.end() >= 6 and not discourse.SELF_INTRO_RE.search(text)
+        ):  # "좋은 아침, 오늘 서울 한번 훑어 줘"
             rest = self.parse(text[m.end() :])
             if rest["intent"]["name"] not in discourse.CONVERSATIONAL:  # "안녕~ 처음 써 봐" stays a greeting
                 shifted = [{**e, "start": e["start"] + m.end(), "end": e["end"] + m.end()} for e in rest["entities"]]
