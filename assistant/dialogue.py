@@ -175,6 +175,8 @@ class EmbeddedDialogue:
 
     def requests(self, text: str, parse: dict[str, Any]) -> list[dict[str, Any]]:
         """One parse per request in the message: split at 랑/하고/그리고/, when each side asks for different data."""
+        if parse.get("language") == "en":
+            return [parse]  # English is one request (its names are its own; Korean splitting reads none)
         pieces = [p for p in split(text) if p.strip()]
         if len(pieces) < 2 and len(topics_in(text)) >= 2:
             names = self.nlu.names(text)

@@ -77,7 +77,7 @@ def annotate(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # What a city secretary cannot serve, and small talk: cues that override a weak intent guess to out_of_scope
 # (the action answers each kind: where to ask instead, or a short human reply).
 LIMIT_CUES: dict[str, re.Pattern[str]] = {
-    "bike": re.compile(r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle|scooter", re.I),  # 분담률: an indicator
+    "bike": re.compile(r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle(?!\s?share)|scooter", re.I),  # 분담률: an indicator
     "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
     "directions": re.compile(
         r"어떻게\s?가|어디로\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to|where is the nearest|nearest",
@@ -107,7 +107,7 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "taxi": re.compile(r"택시|대리\s?운전|call (?:me )?a (?:cab|taxi)|\btaxi\b", re.I),
     "draft": re.compile(r"(?:보도\s?자료|연설문|축사|초안|기사|공문|인사말|회의록).{0,8}(?:써|작성|짜)\S*\s?(?:줘|주세요|줄래|봐)"),
-    "politics": re.compile(r"선거|여론\s?조사|지지율|정당|후보|(?<![가-힣])(?:시|구)?의회|국회|election|poll", re.I),
+    "politics": re.compile(r"선거|여론\s?조사|지지율|정당|후보|(?<![가-힣])(?:시|구)?의회|국회|election(?!\s?promise)|\bpolls?\b", re.I),
     "market": re.compile(
         r"코스피|코스닥|주가|주식|집\s?값|아파트\s?(?:값|시세|가격|매매)|전세\s?(?:값|가|시세)|부동산|환율|비트코인"
         r"|stock|bitcoin|exchange rate|house prices",
@@ -156,14 +156,15 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     intent: re.compile(pattern, re.I)
     for intent, pattern in {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
-        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥|weather|rain|snow|temperature|\bcold\b|\bhot\b",
+        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
         "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
         "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
-        "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내)\s?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)",
-        "finance_status": r"예산|재정(?!자립)|집행",
+        "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내)\s?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
+        r"|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
+        "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
         "public_opinion": r"민원|여론|불만",
