@@ -164,14 +164,28 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
             return parse
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
         return route(parse, "knowledge_question") if lead else parse
-    if intent not in FOLLOW_UP_INTENTS | {"inform"} or not kind_free(parse) or NOW_RE.search(text) or parse.get("language") == "en":
+    placed = any(e["entity"] in PLACE_KINDS for e in parse["entities"])
+    hearsay = bool(HEARSAY_RE.search(text))  # "하루에 몇 명이나 탄대요": what a report says, not a live figure
+    if intent not in FOLLOW_UP_INTENTS | {"inform"} or placed or parse.get("language") == "en" or (NOW_RE.search(text) and not hearsay):
+        return parse
+    if not (hearsay or kind_free(parse)):
         return parse
     unknown = [t for t in terms if t not in known]
-    if len(unknown) < 2 and not any(len(t) >= 4 for t in unknown):  # "계절관리제가 뭐예요": one long word will do
+    if not hearsay and len(unknown) < 2 and not any(len(t) >= 4 for t in unknown):  # "계절관리제가 뭐예요": one long word will do
         return parse
     hits = await asyncio.to_thread(knowledge.search, text, 1, False)  # routing only: the answer keeps the role's view
-    held = [t for t in unknown if hits and knowledge.coverage(t, f"{hits[0]['title']} {hits[0]['section']} {hits[0]['text']}") == 1.0]
+    if not hits:
+        return parse
+    passage = f"{hits[0]['title']} {hits[0]['section']} {hits[0]['text']}"
+    if hearsay:  # the best passage must hold the question, not just a word of it
+        held = [t for t in terms if knowledge.coverage(t, passage) == 1.0]
+        return route(parse, "knowledge_question") if len(held) >= 2 and knowledge.coverage(text, passage) >= 0.5 else parse
+    held = [t for t in unknown if knowledge.coverage(t, passage) == 1.0]
     return route(parse, "knowledge_question") if len(held) >= 2 or any(len(t) >= 3 for t in held) else parse
+
+
+PLACE_KINDS = {"district", "place", "station", "road", "subway_line", "bus_route"}
+HEARSAY_RE = re.compile(r"(?:이)?(?:래|대|랬|댔)(?:요|죠)?[?？.]?$|있잖아|다던데|다며|라던데")
 
 
 # what a word means or how two differ: the documents define, the data only counts

@@ -21,7 +21,7 @@ MIN_COVERAGE = 0.6  # share of the question's words a passage must contain to co
 # Question words and light verbs say what is asked, not what about: they do not count for coverage.
 QUESTION_WORDS = set(
     "뭐 무엇 무슨 얼마 어떻 어떤 언제 왜 어디 누구 몇 하 되 있 알리 주 "
-    "나 내 저 제 우리 크 한 때 좀 그냥 거기 그거 이거 저거 그것 이것 쓰 돈 "  # pointing, sizing and spending words
+    "그 이 저 나 내 제 우리 크 한 때 좀 그냥 거기 그거 이거 저거 그것 이것 쓰 돈 "  # pointing, sizing and spending words
     "what how many much when why where who which is are was the a an of on in to do does did about say tell me".split()
 )
 
