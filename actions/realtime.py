@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from .base import CityAction, Context, Reply, cited, no_data_for, stamp
 from .citydata import UnknownKey
 from .korean import approx, josa, when
+from .overview import DISTRICTS
 
 WATER_LIMITS = "탁도 0.5NTU 이하, 잔류염소 0.1~4.0mg/L, pH 5.8~8.5"
 
@@ -17,6 +18,7 @@ def g(x: float | None) -> str:
     return "-" if x is None else f"{x:g}"
 
 
+WHICH_DISTRICT_RE = re.compile(r"(?:어느|무슨|어떤)\s?구|구가\s?(?:어디|어느)|자치구\s?중")
 WHERE_RE = re.compile(r"어디|어느\s?(?:동|곳)|위치|난\s?(?:데|곳)|where", re.I)
 ALERT_RE = re.compile(r"문자|경보|주의보|특보|알림|alert", re.I)
 
@@ -31,17 +33,15 @@ class ActionDisasterStatus(CityAction):
         d, where = r.data, district or "서울시"
         active = [i for i in d["incidents"] if i["status"] in ("진화 중", "수색 중", "조사 중")]
         text = f"{where} 오늘 화재 {d['fire']}건, 구조 {d['rescue']}건, 구급 {d['ems']}건입니다."
+        short = f"{where} 화재 {d['fire']}·구조 {d['rescue']}·구급 {d['ems']}"
         if WHERE_RE.search(ctx.text) and d["incidents"]:  # "불 난 데 어디야": every incident of the day, where and how it stands
-            text += (
-                " 오늘 사고: "
-                + ", ".join(f"{i.get('location') or i.get('district', '')} {i['type']}({i['status']})" for i in d["incidents"][:5])
-                + "."
-            )
+            spots = [f"{i.get('location') or i.get('district', '')} {i['type']}({i['status']})" for i in d["incidents"][:5]]
+            text += " 오늘 사고: " + ", ".join(spots) + "."
+            short = ", ".join(s.removeprefix(f"{district} ") for s in spots)[:40]  # the watch: where, first
         elif active:
             text += " 진행 중: " + ", ".join(f"{i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3]) + "."
         else:
             text += " 현재 진행 중인 대형 재난은 없습니다."
-        short = f"{where} 화재 {d['fire']}·구조 {d['rescue']}·구급 {d['ems']}"
         # "한파 문자 나갔어?": the latest alert of the kind asked about, else the latest of all
         asked = [a for a in alerts.data if a.get("kind") and a["kind"] in ctx.text] if ALERT_RE.search(ctx.text) else []
         if asked or alerts.data:
@@ -301,6 +301,17 @@ class ActionLivingPopulation(CityAction):
                 r,
                 short=f"{district} 약 {approx(n)}명",
                 data={"type": "living_population", "district": district, **r.data},
+            )
+        if WHICH_DISTRICT_RE.search(ctx.text):  # "사람 제일 많이 몰려 있는 구가 어디야": districts, not hotspots
+            counts = {k: (await ctx.city.get("population", k)).data["count"] for k in DISTRICTS}
+            top = sorted(counts.items(), key=lambda kv: -kv[1])[:3]
+            r = await ctx.city.get("population", top[0][0])
+            listed = ", ".join(f"{k}(약 {approx(n)}명)" for k, n in top)
+            return cited(
+                f"생활인구가 가장 많은 구는 {listed}입니다.",
+                r,
+                short=f"최다: {top[0][0]} {approx(top[0][1])}명",
+                data={"type": "living_population", "top_districts": dict(top)},
             )
         if ctx.citywide:  # "서울 전체로 보면": the whole city's count, not the busiest places
             r = await ctx.city.get("population", None)

@@ -45,7 +45,7 @@ DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백�
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
 WHO_RE = re.compile(r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)")  # "그 분야 담당 부서 어디예요"
 UNDO_STRONG_RE = re.compile(
-    r"되돌|철회|번복|원래대로|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸|것)으로|미결로|대기로\s?(?:돌려|바꿔)"
+    r"되돌|철회|번복|무르|물러|원래대로|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸로|것으로)|미결로|대기로\s?(?:돌려|바꿔)"
 )  # an undo even without naming the approval
 URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
@@ -54,14 +54,14 @@ DECISION_END_RE = re.compile(
     r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|하자|할게|합니다|합시다|해요|처리(?:해|하지|해요|합니다)?|바꿔|바꾸자|바꿀게)?\s?(?:주세요|줘)?[.!]?$"
 )
 DECISION_START_RE = re.compile(r"^(?:승인|반려)(?:해|하자|할게|합니다)?(?![가-힣])")  # "반려해 예산이 너무 과해": the reason after it
-FLIP_RE = re.compile(r"(?:승인|반려)\s?(?:으로|로)\s?(?:바꿔|바꾸|돌려|변경)")  # "승인으로 바꾸자" after a rejection
+FLIP_RE = re.compile(r"(?:승인|반려)\s?(?:으로|로)\s?(?:바꿔|바꾸|돌려|변경|올려)")  # "승인으로 바꾸자" after a rejection
 CASE_RE = re.compile(r"(?<![가-힣])건(?:만|은|도|을)?(?![가-힣])")  # "기후동행카드 건만 취소해줘": an approval named by its case
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|놔")  # "아니 그냥 둬": the undo is not wanted
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
 UNDO_RE = re.compile(
-    r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸|것)으로|미결로|대기로\s?(?:돌려|바꿔)"
+    r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸로|것으로)|미결로|대기로\s?(?:돌려|바꿔)"
 )
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
@@ -218,7 +218,8 @@ COUNT_RE = re.compile(r"몇\s?(?:대|개|곳|군데)|얼마나\s?많")
 
 def only_names(parse: dict[str, Any]) -> bool:
     """ "송파구는?", "2017년은요?": names and a particle, nothing asked of its own."""
-    return bool(parse["entities"]) and not own_nouns(parse["text"], parse["entities"]) and len(parse["text"]) <= 12
+    named = [e for e in parse["entities"] if e["entity"] not in ("time", "scope")]
+    return bool(named) and not own_nouns(parse["text"], parse["entities"]) and len(parse["text"]) <= 12
 
 
 def kind_free(parse: dict[str, Any]) -> bool:
@@ -325,6 +326,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     if last in FOLLOW_UP_INTENTS and SUPERLATIVE_RE.search(text) and not discourse.topic(text) and intent in {*GUESSES, "inform", last}:
         if kind_free(parse):  # "서울에서 제일 나쁜 데는" after 서초구
             return {**route(parse, last), "entities": [*parse["entities"], entity("scope", "city")], "follow_up": True}
+    if intent == "inform" and last in FOLLOW_UP_INTENTS and last != "cctv_view" and parse.get("language") != "en" and not only_names(parse):
+        return {**route(parse, last), "follow_up": True}  # "작년보다 올랐어": the indicator again, asked of its own
     if follow := follows_up(parse, slots):
         if follow == "inform" and last in FOLLOW_UP_INTENTS and last != "cctv_view" and not only_names(parse):
             follow = last  # "좀 쉬운 코스는 없어요?": the park question again, not a bare name ("송파구는?": inform)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from .spelling import spelled
 
 SEOUL = ZoneInfo("Asia/Seoul")  # the city's clock: "내년", "오늘" and the minutes' times are Seoul's, whatever the server's zone
-NEGATION_RE = re.compile(r"\s*(?:[은는이가을를도]\s*)?(?:말고|아니고|아니라|빼고|대신|말구)")
+NEGATION_RE = re.compile(r"\s*(?:번\s*)?(?:[은는이가을를도]\s*)?(?:말고|아니고|아니라|빼고|대신|말구)")  # "7612번 아니고 6715번"
 SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기준|평균|중)|서울\s?전역|(?<![가-힣])전역|25개\s?구\s?전체")
 # canonical time values, most specific first
 TIMES: list[tuple[str, str]] = [
@@ -77,7 +77,9 @@ def annotate(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # What a city secretary cannot serve, and small talk: cues that override a weak intent guess to out_of_scope
 # (the action answers each kind: where to ask instead, or a short human reply).
 LIMIT_CUES: dict[str, re.Pattern[str]] = {
-    "bike": re.compile(r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle(?!\s?share)|scooter", re.I),  # 분담률: an indicator
+    "bike": re.compile(
+        r"(?:따릉이|자전거)(?!\s?(?:수송\s?)?분담)|킥보드|\bbikes?\b|bicycle(?!\s?share)|scooter", re.I
+    ),  # 분담률: an indicator
     "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
     "directions": re.compile(
         r"어떻게\s?가|어디로\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to|where is the nearest|nearest",
@@ -96,7 +98,7 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     # a resident's own paperwork and bills: 정부24, 위택스 and the district office serve them
     "civil": re.compile(
         r"등본|초본|증명서|인감|여권|가족관계|전입\s?신고|(?:제|내|우리\s?집)\s?(?:세금|자동차세|재산세|주민세)|자동차세|재산세\s?(?:얼마|조회|납부)"
-        r"|고지서|납부|(?:주차|과태료|범칙금|딱지).{0,8}(?:조회|얼마\s?나왔|나왔는지)"
+        r"|고지서|납부|(?:주차|과태료|범칙금|딱지).{0,12}(?:조회|얼마\s?나왔|나왔는지)"
         r"|residence certificate|passport|my (?:tax|taxes|bill|fine)",
         re.I,
     ),
@@ -105,6 +107,8 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
         r"|send (?:a |an )?(?:text|message|mail|email)",
         re.I,
     ),
+    "hr": re.compile(r"수당|연차|휴가\s?(?:신청|결재)|급여|월급|초과\s?근무|인사\s?발령|복무"),
+    "lottery": re.compile(r"로또|복권|lotto|lottery", re.I),
     "taxi": re.compile(r"택시|대리\s?운전|call (?:me )?a (?:cab|taxi)|\btaxi\b", re.I),
     "draft": re.compile(r"(?:보도\s?자료|연설문|축사|초안|기사|공문|인사말|회의록).{0,8}(?:써|작성|짜)\S*\s?(?:줘|주세요|줄래|봐)"),
     "politics": re.compile(r"선거|여론\s?조사|지지율|정당|후보|(?<![가-힣])(?:시|구)?의회|국회|election(?!\s?promise)|\bpolls?\b", re.I),
@@ -120,6 +124,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
     "rude": re.compile(
         r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거|왜\s?안\s?(?:돼|되)|안\s?되잖|먹통|고장\s?났"
     ),
+    "self": re.compile(r"누가\s?만들|너는?\s?(?:누구|뭐야)|너\s?이름|몇\s?살|어디서\s?만들|who (?:made|built) you|who are you"),
     "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야"),
 }
 WEAK = 0.6  # below this, a cue decides
@@ -137,6 +142,8 @@ STRONG = {
     "politics",
     "taxi",
     "draft",
+    "hr",
+    "lottery",
 }  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
@@ -163,7 +170,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
         "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내)\s?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
-        r"|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
+        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
         "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
@@ -211,8 +218,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "deny"
     if SEE_YOU_RE.search(text):
         return "goodbye"  # "내일 봐": a goodbye, not a question about tomorrow
-    if SELF_INTRO_RE.search(text):
-        return "greet"  # "안녕하세요 교통정책과 이서연이에요": a greeting, not a call
+    if SELF_INTRO_RE.search(text) or (GREETING_RE.match(text) and weak):  # the rest was no request (embedded.parse)
+        return "greet"  # "안녕하세요 교통정책과 이서연이에요", "안녕 오늘 토요일인데 나와 있네": a greeting
     if intent in CONVERSATIONAL and CORRECTION_RE.search(text) and any(e["entity"] not in ("time", "scope") for e in entities):
         return "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
     if intent in ("affirm", "deny") and THANKS_RE.search(text):

@@ -101,7 +101,7 @@ ORDINAL_RE = re.compile(
     r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?번\s?째|(첫|둘|셋|넷)째|(\d{1,2})\s?번\s?째|(?<!\d)(\d{1,2})\s?번(?!\s?째)(?!\s?버스)"
 )
 BUS_RE = re.compile(
-    r"(?<![\d가-힣])([Nn]?\d{2,4}(?:-\d)?)\s?번?\s?(?:광역|간선|지선|마을|심야|순환)?\s?버스|버스\s?([Nn]?\d{2,4})|(?<![\d])([Nn]?\d{3,4})\s?번(?!\s?째)"
+    r"(?<![\d가-힣])([Nn]?\d{2,4}(?:-\d)?)\s?번?\s?(?:광역|간선|지선|마을|심야|순환)?\s?버스|버스\s?([Nn]?\d{2,4})|(?<![\d])([Nn]?\d{3,4})\s?번(?!\s?째)|(?<![\w])([Nn]\d{2,4})(?![\w])"
 )
 DECISIONS = {
     "승인": "approve",
@@ -303,7 +303,7 @@ class EntityExtractor:
             value = ORDINALS.get(word) or {"첫": 1, "둘": 2, "셋": 3, "넷": 4}.get(short) or int(digit_th or digit)
             out.append(Candidate(m.start(), m.end(), (("doc_number", str(value)),), "pattern"))
         for m in BUS_RE.finditer(text):
-            g = next(i for i in (1, 2, 3) if m.group(i))
+            g = next(i for i in (1, 2, 3, 4) if m.group(i))
             out.append(Candidate(m.start(g), m.end(g), (("bus_route", m.group(g).upper()),), "pattern"))
         # the decision is the last one said (the verb ends a Korean sentence): "광화문 행사 허가 결재 반려" rejects the
         # permit, "반려 취소하고 승인으로" approves; "결재" names a decision only alone ("결재 반려" is a rejection)
