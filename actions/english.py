@@ -24,6 +24,7 @@ from .admin import OPINION_PUBLIC
 from .base import TOPICS, Context, Reply
 from .citydata import DataUnavailable, Reading, UnknownKey
 from .privacy import public_fields
+from .realtime import park_as_place
 
 # -- names -------------------------------------------------------------------------------------------------------
 
@@ -543,11 +544,7 @@ async def parks(ctx: Context) -> Reply:
         text += f" Partly or fully closed: {', '.join(name_en(k) for k in closed)}." if closed else ""
         return cited(text, r, short=f"Parks: {len(closed)} partly closed")
     reply = cited(park_facts(name_en(park), r.data), r, short=f"{name_en(park)}: {PARK_STATUS.get(r.data['status'], 'see notice')}")
-    try:  # a park with crowd data is the place "Is it crowded there?" asks about next
-        await ctx.city.get("place", park)
-        reply.events += [SlotSet("place", park), SlotSet("district", None), SlotSet("station", None)]
-    except UnknownKey:
-        pass
+    reply.events += await park_as_place(ctx, park)  # "Is it crowded there?" next
     return reply
 
 

@@ -367,11 +367,7 @@ class ActionParkInfo(CityAction):
         if d["notice"]:
             text += f" 안내: {d['notice']}."
         reply = cited(text, r, short=f"{park} {d['status']}", data={"type": "park", "park": park, **d})
-        try:  # a park with crowd data is the place "거기 사람 많아요?" asks about next
-            await ctx.city.get("place", park)
-            reply.events += [SlotSet("place", park), SlotSet("district", None), SlotSet("station", None)]
-        except UnknownKey:
-            pass
+        reply.events += await park_as_place(ctx, park)
         return reply
 
     async def by_difficulty(self, ctx: Context, level: str) -> Reply:
@@ -388,6 +384,15 @@ class ActionParkInfo(CityAction):
         )
         reply.events.append(SlotSet("listed_items", {"entity": "park", "intent": self.intent, "items": [k for k, _ in found]}))
         return reply
+
+
+async def park_as_place(ctx: Context, park: str) -> list:
+    """A park with crowd data is the place "거기 사람 많아요?" asks about next."""
+    try:
+        await ctx.city.get("place", park)
+    except UnknownKey:
+        return []
+    return [SlotSet("place", park), SlotSet("district", None), SlotSet("station", None)]
 
 
 DIFFICULTY_RE = re.compile(r"(?:(쉬운|쉽|초보|편한|가벼운)|(?:어려운|힘든|험한))\s?(?:코스|길|데|곳)")
