@@ -80,7 +80,7 @@ OPINION_PUBLIC = ("today", "week", "week_change_pct", "call_120", "online_mentio
 OPINION_OVERVIEW = ("today", "week", "call_120")
 
 
-TOP_RE = re.compile(r"제일|가장|최다|1위|젤\s")
+TOP_RE = re.compile(r"(?:제일|가장|젤)\s?많|최다|1위")  # the most (not "제일 적은 민원")
 OWN_RE = re.compile(r"(?:우리|저희|내|제)\s?(?:과|부서|국|팀|담당|소관)|소관")  # "우리 과 소관 민원": the asker's own
 
 

@@ -74,8 +74,8 @@ class Context:
         """The value of an entity in this message, if any; in a bare follow-up ("지난주는?", "작년이랑 비교하면?")
         also the topic, indicator, project … the conversation was about (locations: see `location`)."""
         value = next(self.tracker.get_latest_entity_values(name), None)
-        # a newly named place replaces a carried road or park; the whole city ("공약 전체 중에") every carried name
-        if value is None and name in CARRIED and self.follow_up and not (self.citywide or (name in LOCAL and self.names_place)):
+        # a newly named place, or the whole city, replaces a carried road or park
+        if value is None and name in CARRIED and self.follow_up and not (name in LOCAL and (self.citywide or self.names_place)):
             return self.tracker.get_slot(name)
         return value
 

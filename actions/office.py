@@ -53,7 +53,8 @@ class ActionNavigate(CityAction):
             await ctx.records.audit(ctx.actor, "screen.navigate", "back", directive)
             return Reply("이전 화면으로 돌아갑니다.", short="← 이전 화면", directives=[directive], data={"type": "navigate", **directive})
         # "화면에 띄워" right after a project: that project
-        if project := ctx.mentioned("project") or (ctx.tracker.get_slot("project") if BARE_SHOW_RE.match(text) else None):
+        bare = BARE_SHOW_RE.fullmatch(text.strip()) and ctx.tracker.get_slot("last_intent") == "project_status"
+        if project := ctx.mentioned("project") or (ctx.tracker.get_slot("project") if bare else None):
             p = (await ctx.city.get("project", project)).data
             target = {"kind": "project", "name": project, "id": p["id"], "path": p["screen"]}
             directive = {"type": "navigate", "screen": "project", "target": target}
@@ -168,7 +169,9 @@ class ActionApprovalDecide(CityAction):
             return await confirm(ctx, pending_action)  # "승인해" right after "…승인할까요?"
         listed, number = await pick(ctx, text)
         if decision and number is None and ALL_RE.search(text) and 1 < len(listed) <= MAX_BATCH:
-            return await offer_batch(ctx, listed, decision)  # "두 개 다 승인해" after the urgent ones
+            if len(docs := [d for i in listed if (d := await ctx.records.approval(i)) and d["status"] == "pending"]) > 1:
+                return offer_batch(docs, decision)  # "두 개 다 승인해" after the urgent ones
+            listed = [d["id"] for d in docs]
         if number is None and (shown := ctx.tracker.get_slot("shown_approval")) in listed:
             number = listed.index(shown) + 1  # "반려해" right after "세 번째 건 내용"
         if number is None:
@@ -318,7 +321,13 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
         return Reply("확인 시간이 지나 요청을 취소했습니다. 다시 말씀해 주세요.", short="시간 초과로 취소")
     if kind == "approval" and pending.get("batch"):
         replies = [await decide(ctx, {**pending, **item}) for item in pending["batch"]]
-        return Reply(" ".join(r.text for r in replies), short=f"{len(replies)}건 처리", events=[SlotSet("listed_approvals", None)])
+        return Reply(
+            " ".join(r.text for r in replies),
+            short=f"{len(replies)}건 처리",
+            data={"type": "approvals_decided", "documents": [r.data["document"] for r in replies if r.data]},
+            directives=[d for r in replies for d in r.directives],  # the wall updates each document
+            events=[SlotSet("listed_approvals", None)],
+        )
     if kind == "approval":
         return await decide(ctx, pending)
     if kind == "undo":
@@ -350,8 +359,9 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
 
 BACK_RE = re.compile(r"돌아가|이전\s?화면|뒤로\s?가|아까\s?화면|방금\s?화면")
 BARE_SHOW_RE = re.compile(
-    r"\s*(?:화면\s?)?(?:그거|그걸|그\s?사업|이거|그쪽|거기)?\s*(?:화면에|화면으로|벽에|으로|로)?\s*(?:띄워|보여|넘겨|옮겨|가\b|이동)"
-)  # "화면 그쪽으로 넘겨": the project just discussed
+    r"(?:화면\s?)?(?:그거|그걸|그\s?사업|이거|그쪽|거기)?\s*(?:화면에|화면으로|벽에|으로|로)?\s*(?:띄워|보여|넘겨|옮겨|가|이동)"
+    r"\S{0,3}(?:\s?(?:줘|주세요|봐))?[.!]?"
+)  # the whole message: "화면 그쪽으로 넘겨", "그거 화면에 띄워봐" (the project just discussed)
 LAST_RE = re.compile(r"마지막|맨\s?끝|맨\s?아래")
 # words every approval title or request shares, which tell no document from another
 TITLE_NOISE = {"문서", "결재", "건", "승인", "반려", "보고서", "계획", "추진", "내용", "부서", "번", "거"}
@@ -392,9 +402,8 @@ ALL_RE = re.compile(r"(?:두|세|네|다섯)\s?(?:개|건)\s?(?:다|모두|전�
 MAX_BATCH = 5
 
 
-async def offer_batch(ctx: Context, listed: list[int], decision: str) -> Reply:
-    """Several documents at once, as listed: one confirmation for all."""
-    docs = [d for i in listed if (d := await ctx.records.approval(i)) and d["status"] == "pending"]
+def offer_batch(docs: list[dict[str, Any]], decision: str) -> Reply:
+    """Several pending documents at once, as listed: one confirmation for all."""
     verb = "승인" if decision == "approve" else "반려"
     batch = [{"approval_id": d["id"], "number": d["number"]} for d in docs]
     pending = {"type": "approval", "decision": decision, "batch": batch, "asked_at": now().isoformat()}

@@ -53,7 +53,7 @@ APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐
 DECISION_END_RE = re.compile(
     r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|하자|할게|합니다|합시다|해요|처리(?:해|하지|해요|합니다)?|바꿔|바꾸자|바꿀게)?\s?(?:주세요|줘)?[.!]?$"
 )
-DECISION_START_RE = re.compile(r"^(?:승인|반려)(?:해|하자|할게|합니다)?(?![가-힣])")  # "반려해 예산이 너무 과해": the reason after it
+DECISION_START_RE = re.compile(r"^(?:승인|반려)(?:해|하자|할게|합니다)(?![가-힣])")  # "반려해 예산이 너무 과해": the reason after it
 FLIP_RE = re.compile(r"(?:승인|반려)\s?(?:으로|로)\s?(?:바꿔|바꾸|돌려|변경|올려)")  # "승인으로 바꾸자" after a rejection
 CASE_RE = re.compile(r"(?<![가-힣])건(?:만|은|도|을)?(?![가-힣])")  # "기후동행카드 건만 취소해줘": an approval named by its case
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
@@ -156,7 +156,9 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
     terms = [t for t in knowledge.question_terms(text) if len(t) > 1]
     if discourse.cue(text) or len(terms) < 2:
         return parse
-    if DEFINITION_RE.search(text) and intent != "knowledge_question":  # "생활인구가 주민등록인구랑 뭐가 다른 거야"
+    if (
+        DEFINITION_RE.search(text) and intent != "knowledge_question" and not (NOW_RE.search(text) or SUPERLATIVE_RE.search(text))
+    ):  # "생활인구가 주민등록인구랑 뭐가 다른 거야"
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
         return route(parse, "knowledge_question") if lead else parse
     if intent in GUESSES - {"knowledge_question"}:
@@ -185,12 +187,13 @@ async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> 
 
 
 PLACE_KINDS = {"district", "place", "station", "road", "subway_line", "bus_route"}
-HEARSAY_RE = re.compile(r"(?:이)?(?:래|대|랬|댔)(?:요|죠)?[?？.]?$|있잖아|다던데|다며|라던데")
+HEARSAY_RE = re.compile(r"(?<=[가-힣])(?:래|대|랬|댔)(?:요|죠)?[?？.]?$|있잖아|다던데|다며|라던데")  # not "몇 대"
 
 
 # what a word means or how two differ: the documents define, the data only counts
 DEFINITION_RE = re.compile(
-    r"(?:뭐가|어떻게|뭐|무엇이)\s?달라|(?:뭐가|어떻게)\s?다[르른]|다른\s?점|차이|무슨\s?뜻|뜻이|의미가?\s?뭐|(?:이|가)?란\s?(?:뭐|무엇)|(?:이|가)\s?뭐(?:예요|에요|야|죠|지|냐)\??$|무엇인가요"
+    r"(?:뭐가|어떻게|뭐|무엇이)\s?달라|(?:뭐가|어떻게)\s?다[르른]|다른\s?점|차이(?:점|가\s?뭐|는)|무슨\s?차이|무슨\s?뜻|뜻이|의미가?\s?뭐"
+    r"|(?:이|가)?란\s?(?:뭐|무엇)|(?:이|가)\s?뭐(?:예요|에요|야|죠|지|냐)\??$|무엇인가요"
 )
 NOW_RE = re.compile(r"지금|현재|오늘|실시간|요즘")  # live data is asked for now
 
@@ -285,16 +288,16 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return {**route(parse, "approval_decide"), "undo": True}
     if DRAFTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
         return route(parse, "approval_list")  # a document's details: a view, no decision
-    decided = DECISION_END_RE.search(text) or DECISION_START_RE.search(text)
+    ended = DECISION_END_RE.search(text)  # "광화문 행사 허가 반려": a decision word ending the sentence decides
     if (
-        decided
+        (ended or DECISION_START_RE.search(text))
         and intent != "approval_decide"
         and (
             "건" in text
             or THAT_ONE_RE.search(text)
             or APPROVAL_WORDS_RE.search(text[:-2])
             or intent in DECIDABLE
-            or "결재" not in decided.group(0)
+            or (ended and "결재" not in ended.group(0))
         )
     ):
         return route(parse, "approval_decide")  # "리버버스 선착장 점검 보고서 승인"
@@ -327,7 +330,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         if kind_free(parse):  # "서울에서 제일 나쁜 데는" after 서초구
             return {**route(parse, last), "entities": [*parse["entities"], entity("scope", "city")], "follow_up": True}
     if intent == "inform" and last in FOLLOW_UP_INTENTS and last != "cctv_view" and parse.get("language") != "en" and not only_names(parse):
-        return {**route(parse, last), "follow_up": True}  # "작년보다 올랐어": the indicator again, asked of its own
+        # "작년보다 올랐어": the indicator again, asked of its own; "공약 전체 중에 …": all of them, nothing carried
+        return {**route(parse, last), "follow_up": not TYPE_NOUN_RE.search(text)}
     if follow := follows_up(parse, slots):
         if follow == "inform" and last in FOLLOW_UP_INTENTS and last != "cctv_view" and not only_names(parse):
             follow = last  # "좀 쉬운 코스는 없어요?": the park question again, not a bare name ("송파구는?": inform)

@@ -173,6 +173,11 @@ class EmbeddedDialogue:
         timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - start) * 1000}
         return Turn(parse, action_name, dispatcher.messages, slots, {k: round(v, 2) for k, v in timings.items()})
 
+    def taken_back(self, text: str) -> bool:
+        """ "…아 광진구": a 아/아니 right before a name takes an earlier one back ("날씨랑 미세먼지 아 그리고 교통" does not)."""
+        starts = {e["start"] for e in self.nlu.names(text)}
+        return any(m.end() + 1 in starts or m.end() in starts for m in discourse.TAKEN_BACK_RE.finditer(text, 1))
+
     def requests(self, text: str, parse: dict[str, Any]) -> list[dict[str, Any]]:
         """One parse per request in the message: split at 랑/하고/그리고/, when each side asks for different data."""
         if parse.get("language") == "en":
@@ -186,7 +191,7 @@ class EmbeddedDialogue:
                 return [{**parse, "intent": {**parse["intent"], "name": t}, "entities": names} for t in topics]
         if len(pieces) < 2:
             return each_name(parse)
-        if discourse.CORRECTION_RE.search(text) or discourse.TAKEN_BACK_RE.search(text, 1):
+        if discourse.CORRECTION_RE.search(text) or self.taken_back(text):
             return [parse]  # "베이징이랑 … 아 베이징 말고 베를린": one request, corrected
         if len(pieces) > 3:
             return [parse]

@@ -96,24 +96,30 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
         r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화|말해|말하|신고|접수|넣)|누구(?:한테|에게)\s?(?:물어|문의|말해)|문의\s?(?:처|할\s?곳)"
     ),
     # a resident's own paperwork and bills: 정부24, 위택스 and the district office serve them
+    # a resident's own paperwork and bills ("재산세 납부율" is the city's figure, not a bill)
     "civil": re.compile(
-        r"등본|초본|증명서|인감|여권|가족관계|전입\s?신고|(?:제|내|우리\s?집)\s?(?:세금|자동차세|재산세|주민세)|자동차세|재산세\s?(?:얼마|조회|납부)"
-        r"|고지서|납부|(?:주차|과태료|범칙금|딱지).{0,12}(?:조회|얼마\s?나왔|나왔는지)"
+        r"등본|초본|증명서|인감|여권|가족관계|전입\s?신고|(?:제|내|우리\s?집)\s?(?:세금|자동차세|재산세|주민세)|자동차세\s?(?:얼마|조회|납부)"
+        r"|재산세\s?(?:얼마\s?나|조회)|(?:제|내)\s?.{0,8}(?:고지서|납부)|고지서\s?(?:조회|발송|보내)|(?:주차|과태료|범칙금|딱지).{0,12}(?:조회|얼마\s?나왔|나왔는지)"
         r"|residence certificate|passport|my (?:tax|taxes|bill|fine)",
         re.I,
     ),
+    # asked to send, not asked whether something was sent ("재난문자 발송됐어?")
     "send": re.compile(
-        r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|돌려|전해|전달)|전해\s?(?:줘|주세요|줄래)|전달해\s?(?:줘|주세요)"
-        r"|send (?:a |an )?(?:text|message|mail|email)",
+        r"(?:문자|메시지|메세지|메일|이메일|카톡|공문|알림|고지서).{0,12}(?:보내|전송|발송|전해|전달)(?:\s?(?:해\s?)?(?:줘|주세요|줄래|줄\s?수|봐)|[.!]?$)"
+        r"|전해\s?(?:줘|주세요|줄래)|전달해\s?(?:줘|주세요)|send (?:a |an )?(?:text|message|mail|email)",
         re.I,
     ),
-    "hr": re.compile(r"수당|연차|휴가\s?(?:신청|결재)|급여|월급|초과\s?근무|인사\s?발령|복무"),
+    "hr": re.compile(r"(?:제|내|저의)\s?.{0,8}(?:수당|연차|월급|급여)|연차\s?(?:신청|써|내)|휴가\s?신청|초과\s?근무\s?수당|인사\s?발령"),
     "lottery": re.compile(r"로또|복권|lotto|lottery", re.I),
-    "taxi": re.compile(r"택시|대리\s?운전|call (?:me )?a (?:cab|taxi)|\btaxi\b", re.I),
+    "taxi": re.compile(
+        r"택시\s?(?:좀\s?)?(?:불러|잡아|호출)|대리\s?(?:운전|기사)\s?(?:좀\s?)?(?:불러|호출)|call (?:me )?a (?:cab|taxi)", re.I
+    ),
     "draft": re.compile(r"(?:보도\s?자료|연설문|축사|초안|기사|공문|인사말|회의록).{0,8}(?:써|작성|짜)\S*\s?(?:줘|주세요|줄래|봐)"),
-    "politics": re.compile(r"선거|여론\s?조사|지지율|정당|후보|(?<![가-힣])(?:시|구)?의회|국회|election(?!\s?promise)|\bpolls?\b", re.I),
+    "politics": re.compile(
+        r"선거|여론\s?조사|지지율|정당|후보(?!지)|(?<![가-힣])(?:시|구)?의회|국회|election(?!\s?promise)|\bpolls?\b", re.I
+    ),
     "market": re.compile(
-        r"코스피|코스닥|주가|주식|집\s?값|아파트\s?(?:값|시세|가격|매매)|전세\s?(?:값|가|시세)|부동산|환율|비트코인"
+        r"코스피|코스닥|주가|주식|집\s?값|아파트\s?(?:값|시세|가격|매매)|전세\s?(?:값|시세|가격)|전세가(?!구)|부동산|환율|비트코인"
         r"|stock|bitcoin|exchange rate|house prices",
         re.I,
     ),
@@ -202,7 +208,9 @@ YES_RE = re.compile(
 )
 NO_RE = re.compile(r"^(?:아니|아니야|아니요|아뇨|아니에요|싫어|ㄴㄴ)[.!~]*$")
 GREETING_RE = re.compile(r"^(?:좋은\s?(?:아침|오후|저녁)(?:이에요|입니다|이야)?|안녕하세요|안녕|반가워요|반갑습니다)[,.!~]?\s+")
-SEE_YOU_RE = re.compile(r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)|^(?:ok|okay)?\s?bye\b", re.I)
+SEE_YOU_RE = re.compile(
+    r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)(?![가-힣])|^(?:ok|okay)?\s?bye\b", re.I
+)
 SELF_INTRO_RE = re.compile(r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)[.!~]?$")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
 

@@ -142,3 +142,41 @@ def test_documents_and_conversation(client):
     check(client, "응", "affirm", "네, 말씀하세요")
     check(client, "강남구 미세먼지 어때?", "air_quality", session="f")
     check(client, "송파구는?", "inform", "송파구 미세먼지", session="f")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # limits that decide whatever the classifier says, and the city's own figures that merely share a word
+        ("카톡으로 비서실에 좀 전해줘", "out_of_scope"),
+        ("이번 달 제 초과근무 수당 얼마 나오는지 봐 줄래요", "out_of_scope"),
+        ("택시 좀 불러줘", "out_of_scope"),
+        ("한파 재난문자 발송됐어?", "disaster_status"),
+        ("아동수당 예산 얼마야", "finance_status"),
+        ("택시 승차 거부 민원 많아?", "public_opinion"),
+        # a decision word opening the request needs its verb; a live question is not a definition
+        ("승인 대기 목록 보여줘", "approval_list"),
+        ("반려해 예산이 너무 과해", "approval_decide"),
+        ("지금 제일 막히는 도로가 뭐야", "traffic_status"),
+        ("미세먼지 계절관리제가 뭐예요", "knowledge_question"),
+        # a mistyped topic word is mended; one Kiwi knows is not
+        ("강동구 교퉁 상황", "traffic_status"),
+        ("오늘 강남구 내일 봐줘", "weather"),
+        ("내일 봐", "goodbye"),
+    ],
+)
+def test_cues_decide_only_what_they_name(client, text, intent):
+    check(client, text, intent, session="cue")
+
+
+def test_several_decisions_at_once_and_an_undo_then_the_other_decision(client):
+    check(client, "급한 결재 뭐 있어", "approval_list", "제설", "상수관")
+    r = check(client, "두 개 다 승인해", "approval_decide", "2건을 모두 승인할까요")
+    r = check(client, "응", "affirm", "제설", "상수관", "승인했습니다")
+    assert len([d for d in r["directives"] if d["type"] == "approval.decided"]) == 2  # the wall updates both
+    check(client, "상수관 건만 취소해줘", "approval_decide", "상수관", "승인을 취소하고 결재 대기로")
+    check(client, "응", "affirm", "결재 대기로 되돌렸습니다")
+    check(client, "세 번째 거 반려해 예산이 너무 과해", "approval_decide", "반려할까요")
+    check(client, "응", "affirm", "반려했습니다")
+    check(client, "승인으로 바꾸자", "approval_decide", "반려를 취소하고 승인으로 바꿀까요")
+    check(client, "응", "affirm", "승인했습니다")
