@@ -83,7 +83,8 @@ class ActionTrafficStatus(CityAction):
             return cited(
                 text, r, short=f"{district} {d['index']} {g(d['avg_speed_kmh'])}km/h", data={"type": "traffic", "district": district, **d}
             )
-        roads = (await ctx.city.get("road", None)).data
+        road_reading = await ctx.city.get("road", None)
+        roads = road_reading.data
         by_road = ROADS_RE.search(ctx.text)  # "구 말고 도로 중에 제일 느린 데": roads, not districts
         rows = (
             {k: v["speed_kmh"] for k, v in roads.items()} if by_road else {k: v["avg_speed_kmh"] for k, v in r.data["by_district"].items()}
@@ -99,6 +100,7 @@ class ActionTrafficStatus(CityAction):
         for until, which in closed.items():
             text += f" 통제 중({until}): {', '.join(which)}."
         reply = cited(text, r, short=f"서울 평균 {g(r.data['city']['avg_speed_kmh'])}km/h", data={"type": "traffic", **r.data})
+        reply.sources.append(road_reading.citation())  # the roads' speeds and closures have their own source
         # a city-wide answer: "몇 시까지 통제야" next is about these roads, not the road asked before
         listed = [k for k, v in roads.items() if v.get("incidents")]
         reply.events += [SlotSet("road", None), SlotSet("listed_items", {"entity": "road", "intent": self.intent, "items": listed})]
@@ -109,9 +111,8 @@ class ActionTransitStatus(CityAction):
     intent = "transit_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        if (
-            bus := ctx.mentioned("bus_route") if not (ctx.all_mentioned("subway_line") or ctx.all_mentioned("station")) else None
-        ):  # "6호선 쪽만" after a bus
+        rail = ctx.all_mentioned("subway_line") or ctx.all_mentioned("station")  # "6호선 쪽만" after a bus: the line
+        if bus := None if rail else ctx.mentioned("bus_route"):
             r = await ctx.city.get("bus", str(bus))
             d = r.data
             arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])

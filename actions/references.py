@@ -60,9 +60,7 @@ THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|놔")  # "아니 그냥 둬": the undo is not wanted
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
-UNDO_RE = re.compile(
-    r"되돌|철회|번복|무르|물러|원래대로|취소|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸로|것으로)|미결로|대기로\s?(?:돌려|바꿔)"
-)
+UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")  # 취소 also cancels a pending question: an undo only in context
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
     r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
