@@ -223,6 +223,11 @@ def only_names(parse: dict[str, Any]) -> bool:
     return bool(named) and not own_nouns(parse["text"], parse["entities"]) and len(parse["text"]) <= 12
 
 
+def asks_again(parse: dict[str, Any], last: str | None) -> bool:
+    """A follow-up that asks the last data question something of its own (not a bare name): reported as that intent."""
+    return last in FOLLOW_UP_INTENTS and last != "cctv_view" and not only_names(parse)
+
+
 def kind_free(parse: dict[str, Any]) -> bool:
     """No name of its own but time and scope."""
     return all(e["entity"] in ("time", "scope") for e in parse["entities"])
@@ -327,11 +332,11 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     if last in FOLLOW_UP_INTENTS and SUPERLATIVE_RE.search(text) and not discourse.topic(text) and intent in {*GUESSES, "inform", last}:
         if kind_free(parse):  # "서울에서 제일 나쁜 데는" after 서초구
             return {**route(parse, last), "entities": [*parse["entities"], entity("scope", "city")], "follow_up": True}
-    if intent == "inform" and last in FOLLOW_UP_INTENTS and last != "cctv_view" and parse.get("language") != "en" and not only_names(parse):
+    if intent == "inform" and parse.get("language") != "en" and asks_again(parse, last):
         # "작년보다 올랐어": the indicator again, asked of its own; "공약 전체 중에 …": all of them, nothing carried
         return {**route(parse, last), "follow_up": not TYPE_NOUN_RE.search(text)}
     if follow := follows_up(parse, slots):
-        if follow == "inform" and last in FOLLOW_UP_INTENTS and last != "cctv_view" and not only_names(parse):
+        if follow == "inform" and asks_again(parse, last):
             follow = last  # "좀 쉬운 코스는 없어요?": the park question again, not a bare name ("송파구는?": inform)
         return {**route(parse, follow), "follow_up": True}
     if intent in GUESSES and parse["intent"]["confidence"] < FOLLOW_CONFIDENCE and QUESTION_RE.search(text) and not discourse.cue(text):
