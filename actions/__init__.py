@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import references
+from . import evidence, references
 from .access import ROLES, can, redact, refusal
 from .admin import ActionAdminIndicator, ActionFinanceStatus, ActionPledgeStatus, ActionPriceInfo, ActionProjectStatus, ActionPublicOpinion
 from .base import FOLLOW_UP_INTENTS, CityAction, Reply

@@ -7,11 +7,9 @@ the project just discussed, not the city budget.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
-import knowledge
 from nlu import discourse, korean
 from nlu.entities import WEAK_TYPES_BY_INTENT
 
@@ -141,59 +139,6 @@ def own_nouns(text: str, names: list[dict[str, Any]] | None = None) -> list[str]
     """The nouns that say what the message is about: not question or framing words, not the names it has."""
     spans = [text[e["start"] : e["end"]] for e in names or [] if e.get("end")]
     return [n for n in korean.nouns(text) if n not in QUESTION_NOUNS | FRAME_NOUNS and not any(n in s for s in spans)]
-
-
-async def by_evidence(parse: dict[str, Any], citizen: bool, known: set[str]) -> dict[str, Any]:
-    """A question the documents answer better than the intent's data: it goes to the reading room.
-
-    Either the classifier could only guess (help, small talk: "나쁨일 때 마스크는 어떤 걸 써야 하나요"), or a data
-    question without a name carries words no data question is asked with ("계절관리제 걸리면 벌금", "심야 자율주행
-    버스 하루 이용객"; `known`: the data intents' training vocabulary) and the best passage holds them.
-    """
-    text, intent = parse["text"], parse["intent"]["name"]
-    terms = [t for t in knowledge.question_terms(text) if len(t) > 1]
-    if discourse.cue(text) or len(terms) < 2:
-        return parse
-    if (
-        DEFINITION_RE.search(text) and intent != "knowledge_question" and not (NOW_RE.search(text) or SUPERLATIVE_RE.search(text))
-    ):  # "생활인구가 주민등록인구랑 뭐가 다른 거야"
-        lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
-        return route(parse, "knowledge_question") if lead else parse
-    if intent in GUESSES - {"knowledge_question"}:
-        if not QUESTION_RE.search(text) and intent != "nlu_fallback":
-            return parse
-        lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
-        return route(parse, "knowledge_question") if lead else parse
-    placed = any(e["entity"] in PLACE_KINDS for e in parse["entities"])
-    hearsay = bool(HEARSAY_RE.search(text))  # "하루에 몇 명이나 탄대요": what a report says, not a live figure
-    if intent not in FOLLOW_UP_INTENTS | {"inform"} or placed or parse.get("language") == "en" or (NOW_RE.search(text) and not hearsay):
-        return parse
-    if not (hearsay or kind_free(parse)):
-        return parse
-    unknown = [t for t in terms if t not in known]
-    if not hearsay and len(unknown) < 2 and not any(len(t) >= 4 for t in unknown):  # "계절관리제가 뭐예요": one long word will do
-        return parse
-    hits = await asyncio.to_thread(knowledge.search, text, 1, False)  # routing only: the answer keeps the role's view
-    if not hits:
-        return parse
-    passage = f"{hits[0]['title']} {hits[0]['section']} {hits[0]['text']}"
-    if hearsay:  # the best passage must hold the question, not just a word of it
-        held = [t for t in terms if knowledge.coverage(t, passage) == 1.0]
-        return route(parse, "knowledge_question") if len(held) >= 2 and knowledge.coverage(text, passage) >= 0.5 else parse
-    held = [t for t in unknown if knowledge.coverage(t, passage) == 1.0]
-    return route(parse, "knowledge_question") if len(held) >= 2 or any(len(t) >= 3 for t in held) else parse
-
-
-PLACE_KINDS = {"district", "place", "station", "road", "subway_line", "bus_route"}
-HEARSAY_RE = re.compile(r"(?<=[가-힣])(?:래|대|랬|댔)(?:요|죠)?[?？.]?$|있잖아|다던데|다며|라던데")  # not "몇 대"
-
-
-# what a word means or how two differ: the documents define, the data only counts
-DEFINITION_RE = re.compile(
-    r"(?:뭐가|어떻게|뭐|무엇이)\s?달라|(?:뭐가|어떻게)\s?다[르른]|다른\s?점|차이(?:점|가\s?뭐|는)|무슨\s?차이|무슨\s?뜻|뜻이|의미가?\s?뭐"
-    r"|(?:이|가)?란\s?(?:뭐|무엇)|(?:이|가)\s?뭐(?:예요|에요|야|죠|지|냐)\??$|무엇인가요"
-)
-NOW_RE = re.compile(r"지금|현재|오늘|실시간|요즘")  # live data is asked for now
 
 
 def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:

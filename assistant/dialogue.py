@@ -124,7 +124,8 @@ class EmbeddedDialogue:
         self.slots = domain.slot_entities()
         self.rules = domain.rules()
         # the words the data intents are asked with: a question with other words may be one for the documents
-        self.known = set().union(*(nlu.vocabulary(i) for i in actions.FOLLOW_UP_INTENTS))
+        self.vocabulary = {i: nlu.vocabulary(i) for i in actions.FOLLOW_UP_INTENTS}
+        self.known = set().union(*self.vocabulary.values())
         # one turn at a time per session, so slots never interleave; a lock lives only while a turn holds it
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -152,18 +153,22 @@ class EmbeddedDialogue:
                 p["names_as_last"] = self.nlu.names(p["text"], intent=last)
         parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
         citizen = not actions.can(metadata.get("role", "citizen"), "internal_data")
-        parts = [await actions.references.by_evidence(p, citizen, self.known) for p in parts]
+        parts = [await actions.evidence.before(p, citizen, self.known) for p in parts]
         parts = again(parts, slots.get("last_intents") or [])
         parse = {k: v for k, v in parts[0].items() if k not in ("names", "names_as_last")} | {"text": text}  # the first request
-        for part in parts:  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
+        for i, part in enumerate(parts):  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
             for name, kinds in self.slots.items():
                 for e in part["entities"]:
                     if e["entity"] in kinds:
                         slots[name] = e["value"]
-            latest = {**part, "metadata": metadata}
-            tracker = Tracker(session_id, dict(slots), latest, [], False, None, {}, None)
-            action_name = self.rules.get(part["intent"]["name"], "action_fallback")
-            events = await actions.ACTIONS[action_name].run(dispatcher, tracker, {})
+            action_name, messages, events = await self.run(part, slots, session_id, metadata)
+            reply = " ".join(m.get("text") or "" for m in messages)
+            vocabulary = self.vocabulary.get(part["intent"]["name"], set())
+            # the data left out what was asked (one request: several share the text, each answering its part)
+            if len(parts) == 1 and (documents := await actions.evidence.after(part, reply, citizen, vocabulary)):
+                action_name, messages, events = await self.run(documents, slots, session_id, metadata)
+                parse = parse | {"intent": documents["intent"]} if i == 0 else parse
+            dispatcher.messages.extend(messages)
             for ev in events:
                 if ev.get("event") == "slot":
                     slots[ev["name"]] = ev["value"]
@@ -172,6 +177,16 @@ class EmbeddedDialogue:
         await self.storage.save_slots(session_id, owner, channel, slots)
         timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - start) * 1000}
         return Turn(parse, action_name, dispatcher.messages, slots, {k: round(v, 2) for k, v in timings.items()})
+
+    async def run(
+        self, part: dict[str, Any], slots: dict[str, Any], session_id: str, metadata: dict[str, Any]
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        """The action the rules name for the part's intent: its name, messages and events (not applied yet)."""
+        tracker = Tracker(session_id, dict(slots), {**part, "metadata": metadata}, [], False, None, {}, None)
+        action_name = self.rules.get(part["intent"]["name"], "action_fallback")
+        dispatcher = CollectingDispatcher()
+        events = await actions.ACTIONS[action_name].run(dispatcher, tracker, {})
+        return action_name, dispatcher.messages, events
 
     def taken_back(self, text: str) -> bool:
         """ "…아 광진구": a 아/아니 right before a name takes an earlier one back ("날씨랑 미세먼지 아 그리고 교통" does not)."""

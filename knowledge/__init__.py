@@ -155,16 +155,17 @@ def best_sentence(question: str, text: str) -> str:
 
 
 AMOUNT_RE = re.compile(r"얼마|몇|며칠|how (?:many|much|often|long)", re.I)
-# an amount, not a date: "10만 원", "15곳", "71일", "3,200개" (not "12월부터")
+# an amount, not a date: "10만 원", "15곳", "71일", "3,200개", "하루 세 번" (not "12월부터")
 FIGURE_RE = re.compile(
-    r"\d[\d,.]*\s?(?:만|억|천|조)?\s?(?:원|명|곳|개|일|대|건|회|배|톤|%|km|㎍|분|시간)"
+    r"\d[\d,.]*\s?(?:만|억|천|조)?\s?(?:원|명|곳|개|일|대|건|회|번|배|톤|%|km|㎍|분|시간)"
+    r"|(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?(?:번|곳|개|명|대|차례)(?![가-힣])"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)\b\s?(?:to\s\w+\s)?(?:minutes?|hours?|days?|won|people|percent)",
     re.I,
 )
 ANSWER_KINDS = [
     (AMOUNT_RE, FIGURE_RE),
     (
-        re.compile(r"돈|비용|예산|사업비|들었|들어|썼|쓴|투입|cost|spen[dt]|money", re.I),
+        re.compile(r"돈|비용|예산|사업비|들었|들어|썼|쓴|투입|요금|아끼|아꼈|아낀|cost|spen[dt]|money|fare|sav(?:e|ing)", re.I),
         re.compile(r"\d[\d,.]*\s?(?:만|억|천|조)?\s?원|\bwon\b", re.I),
     ),
     (re.compile(r"지금까지|여태|누적|합계|통틀어|in total|so far", re.I), re.compile(r"누적|합계|통틀어|모두 합|in total|so far", re.I)),
@@ -172,6 +173,7 @@ ANSWER_KINDS = [
     (re.compile(r"자주|주기|간격|마다|how often", re.I), re.compile(r"간격|마다|주기|every", re.I)),
     (re.compile(r"크기|길이|넓이|높이|어느\s?정도|how (?:big|large|long)", re.I), re.compile(r"\d+(?:\.\d+)?\s?(?:m|km|미터|인치|㎡)")),
 ]
+DETAIL_KINDS = ANSWER_KINDS[1:3]  # money and totals: what a report adds to the data's figures ("요금", "지금까지")
 ANNOUNCES = 30  # characters: a sentence this short rarely answers on its own
 
 
@@ -185,6 +187,7 @@ def answer(question: str, public_only: bool = False, k: int = 3, context: str = 
     found = search(asked, k, public_only)
     if context:  # "보행자 사망 비중은" after another question on the report: its own words find their passage too
         found = list({h["id"]: h for h in search(question, k, public_only) + found}.values())
+
     def covered(h: dict[str, Any], rank: int) -> bool:
         passage = f"{h['title']} {h['section']} {h['text']}"
         best = max(coverage(q, passage) for q in {asked, question})
@@ -225,6 +228,9 @@ __all__ = [
     "LoadError",
     "answer",
     "best_sentence",
+    "DETAIL_KINDS",
+    "MIN_COVERAGE",
+    "kinds_met",
     "cite",
     "coverage",
     "get_store",

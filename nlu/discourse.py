@@ -95,7 +95,6 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     "ask_where": re.compile(
         r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화|말해|말하|신고|접수|넣)|누구(?:한테|에게)\s?(?:물어|문의|말해)|문의\s?(?:처|할\s?곳)"
     ),
-    # a resident's own paperwork and bills: 정부24, 위택스 and the district office serve them
     # a resident's own paperwork and bills ("재산세 납부율" is the city's figure, not a bill)
     "civil": re.compile(
         r"등본|초본|증명서|인감|여권|가족관계|전입\s?신고|(?:제|내|우리\s?집)\s?(?:세금|자동차세|재산세|주민세)|자동차세\s?(?:얼마|조회|납부)"
