@@ -80,6 +80,7 @@ __all__ = [
     "ACTIONS",
     "ACTION_FOR_INTENT",
     "FOLLOW_UP_INTENTS",
+    "evidence",
     "references",
     "ROLES",
     "CityAction",

@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk.events import EventType, SlotSet
 
 from nlu import korean
+from nlu.entities import DECISION_RE, DECISIONS
 
 from . import access, deps, references, share
 from .base import CityAction, Context, Reply
@@ -168,9 +169,15 @@ class ActionApprovalDecide(CityAction):
         ):
             return await confirm(ctx, pending_action)  # "승인해" right after "…승인할까요?"
         listed, number = await pick(ctx, text)
+        if len(each := numbered_decisions(text, ctx.tracker.latest_message.get("entities") or [])) > 1:
+            if all(1 <= n <= len(listed) for n, _ in each):  # "세 번째 거 승인하고 네 번째는 반려"
+                docs = [await ctx.records.approval(listed[n - 1]) for n, _ in each]
+                pending_docs = [(d, dec) for d, (_, dec) in zip(docs, each, strict=True) if d and d["status"] == "pending"]
+                if len(pending_docs) > 1:
+                    return offer_batch([d for d, _ in pending_docs], [dec for _, dec in pending_docs])
         if decision and number is None and ALL_RE.search(text) and 1 < len(listed) <= MAX_BATCH:
             if len(docs := [d for i in listed if (d := await ctx.records.approval(i)) and d["status"] == "pending"]) > 1:
-                return offer_batch(docs, decision)  # "두 개 다 승인해" after the urgent ones
+                return offer_batch(docs, [decision] * len(docs))  # "두 개 다 승인해" after the urgent ones
             listed = [d["id"] for d in docs]
         if number is None and (shown := ctx.tracker.get_slot("shown_approval")) in listed:
             number = listed.index(shown) + 1  # "반려해" right after "세 번째 건 내용"
@@ -402,15 +409,37 @@ ALL_RE = re.compile(r"(?:두|세|네|다섯)\s?(?:개|건)\s?(?:다|모두|전�
 MAX_BATCH = 5
 
 
-def offer_batch(docs: list[dict[str, Any]], decision: str) -> Reply:
-    """Several pending documents at once, as listed: one confirmation for all."""
-    verb = "승인" if decision == "approve" else "반려"
-    batch = [{"approval_id": d["id"], "number": d["number"]} for d in docs]
-    pending = {"type": "approval", "decision": decision, "batch": batch, "asked_at": now().isoformat()}
+def numbered_decisions(text: str, entities: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Each document number with the decision said for it: the last decision word before the next number, or the
+    one said for the numbers after it ("첫 번째랑 네 번째 승인", "세 번째 거 승인하고 네 번째는 반려")."""
+    numbers = sorted((e for e in entities if e["entity"] == "doc_number" and e.get("end")), key=lambda e: e["start"])
+    said: list[str | None] = []
+    for i, e in enumerate(numbers):
+        end = numbers[i + 1]["start"] if i + 1 < len(numbers) else len(text)
+        words = DECISION_RE.findall(text, e["end"], end)
+        said.append(DECISIONS[words[-1]] if words else None)
+    for i in range(len(said) - 2, -1, -1):
+        said[i] = said[i] or said[i + 1]
+    pairs = [(int(e["value"]), d) for e, d in zip(numbers, said, strict=True) if d]
+    return pairs if len(pairs) == len(numbers) and len({n for n, _ in pairs}) == len(pairs) else []
+
+
+def offer_batch(docs: list[dict[str, Any]], decisions: list[str]) -> Reply:
+    """Several pending documents at once, as listed, each with its decision: one confirmation for all."""
+    verbs = ["승인" if d == "approve" else "반려" for d in decisions]
+    batch = [{"approval_id": d["id"], "number": d["number"], "decision": dec} for d, dec in zip(docs, decisions, strict=True)]
+    same = len(set(decisions)) == 1
+    pending = {"type": "approval", "decision": decisions[0] if same else None, "batch": batch, "asked_at": now().isoformat()}
+    if same:
+        text = ", ".join(f"「{d['title']}」" for d in docs) + f" {len(docs)}건을 모두 {verbs[0]}할까요?"
+        short = f"{len(docs)}건 모두 {verbs[0]}할까요?"
+    else:
+        text = ", ".join(f"「{d['title']}」 {v}" for d, v in zip(docs, verbs, strict=True)) + "로 처리할까요?"
+        short = f"승인 {verbs.count('승인')}건·반려 {verbs.count('반려')}건 처리할까요?"
     return Reply(
-        ", ".join(f"「{d['title']}」" for d in docs) + f" {len(docs)}건을 모두 {verb}할까요?",
-        short=f"{len(docs)}건 모두 {verb}할까요?",
-        data={"type": "approval_confirm", "documents": docs, "decision": decision},
+        text,
+        short=short,
+        data={"type": "approval_confirm", "documents": docs, "decisions": decisions},
         events=[SlotSet("pending_action", pending)],
         keeps_pending=True,
     )

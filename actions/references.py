@@ -47,6 +47,8 @@ UNDO_STRONG_RE = re.compile(
 )  # an undo even without naming the approval
 URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
+# "리버버스 선착장 점검 결과 보고 올라왔지": a document by its kind of title, submitted (not "민원 올라온 거")
+SUBMITTED_RE = re.compile(r"(?:보고|보고서|계획|계약|허가|변경|문서|결재)\s?(?:건\s?)?(?:은|는|이|가|도)?\s?올라(?:왔|온)")
 APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
 DECISION_END_RE = re.compile(
     r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|하자|할게|합니다|합시다|해요|처리(?:해|하지|해요|합니다)?|바꿔|바꾸자|바꿀게)?\s?(?:주세요|줘)?[.!]?$"
@@ -55,10 +57,12 @@ DECISION_START_RE = re.compile(r"^(?:승인|반려)(?:해|하자|할게|합니�
 FLIP_RE = re.compile(r"(?:승인|반려)\s?(?:으로|로)\s?(?:바꿔|바꾸|돌려|변경|올려)")  # "승인으로 바꾸자" after a rejection
 CASE_RE = re.compile(r"(?<![가-힣])건(?:만|은|도|을)?(?![가-힣])")  # "기후동행카드 건만 취소해줘": an approval named by its case
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
-KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|놔")  # "아니 그냥 둬": the undo is not wanted
+KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|(?<!려)놔")  # "돌려놔" is no "놔둬"  # "아니 그냥 둬": the undo is not wanted
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
-UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")  # 취소 also cancels a pending question: an undo only in context
+UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")
+# a yes that goes on ("그래 반려 확정", "어 대기 상태로 돌려놔", "응 둘 다 그렇게"): it answers the question pending
+YES_LEAD_RE = re.compile(r"^(?:응|어|네|예|그래|맞아|맞아요|좋아|오케이|ㅇㅇ)(?![가-힣])")  # 취소 also cancels a pending question: an undo only in context
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
     r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
@@ -224,6 +228,10 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     pending = slots.get("pending_action") or {}
     if pending.get("type") == "undo" and UNDO_RE.search(text) and not KEEP_RE.search(text):
         return route(parse, "affirm")  # "응 취소해" to "…승인을 취소할까요?": yes
+    if pending and YES_LEAD_RE.match(text) and not KEEP_RE.search(text) and said <= {"decision", "doc_number", "time"}:
+        decided = next((e["value"] for e in parse["entities"] if e["entity"] == "decision"), None)
+        if decided in (None, pending.get("decision"), pending.get("then")):
+            return route(parse, "affirm")
     undo_words = (
         APPROVAL_WORDS_RE.search(text)
         or CASE_RE.search(text)
@@ -234,7 +242,7 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         UNDO_RE.search(text) and undo_words or FLIP_RE.search(text) and slots.get("shown_approval") and not pending
     ):  # "아까 결재한 거 되돌려" ("응 되돌려" confirms an undo offered)
         return {**route(parse, "approval_decide"), "undo": True}
-    if DRAFTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
+    if DRAFTED_RE.search(text) or SUBMITTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
         return route(parse, "approval_list")  # a document's details: a view, no decision
     ended = DECISION_END_RE.search(text)  # "광화문 행사 허가 반려": a decision word ending the sentence decides
     if (

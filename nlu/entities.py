@@ -99,6 +99,7 @@ PERSON_RE = re.compile(rf"(?<![가-힣])([가-힣]{{2,4}}?)\s?(?:{TITLES})")
 ORDINALS = {"첫": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 ORDINAL_RE = re.compile(
     r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?번\s?째|(첫|둘|셋|넷)째|(\d{1,2})\s?번\s?째|(?<!\d)(\d{1,2})\s?번(?!\s?째)(?!\s?버스)"
+    r"|((?:맨|제일|가장)\s?(?:위|처음|앞))"  # "맨 위에 있는 거": the first of the list
 )
 BUS_RE = re.compile(
     r"(?<![\d가-힣])([Nn]?\d{2,4}(?:-\d)?)\s?번?\s?(?:광역|간선|지선|마을|심야|순환)?\s?버스|버스\s?([Nn]?\d{2,4})|(?<![\d])([Nn]?\d{3,4})\s?번(?!\s?째)|(?<![\w])([Nn]\d{2,4})(?![\w])"
@@ -299,8 +300,8 @@ class EntityExtractor:
     def _patterns(self, text: str) -> list[Candidate]:
         out = []
         for m in ORDINAL_RE.finditer(text):
-            word, short, digit_th, digit = m.groups()
-            value = ORDINALS.get(word) or {"첫": 1, "둘": 2, "셋": 3, "넷": 4}.get(short) or int(digit_th or digit)
+            word, short, digit_th, digit, top = m.groups()
+            value = 1 if top else ORDINALS.get(word) or {"첫": 1, "둘": 2, "셋": 3, "넷": 4}.get(short) or int(digit_th or digit)
             out.append(Candidate(m.start(), m.end(), (("doc_number", str(value)),), "pattern"))
         for m in BUS_RE.finditer(text):
             g = next(i for i in (1, 2, 3, 4) if m.group(i))
