@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from nlu import discourse, korean
-from nlu.entities import WEAK_TYPES_BY_INTENT
+from nlu.entities import DECISION_RE, WEAK_TYPES_BY_INTENT
 
 from . import minutes, share
 from .base import FOLLOW_UP_INTENTS
@@ -62,7 +62,9 @@ KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|(?<!�
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
 UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")
 # a yes that goes on ("그래 반려 확정", "어 대기 상태로 돌려놔", "응 둘 다 그렇게"): it answers the question pending
-YES_LEAD_RE = re.compile(r"^(?:응|어|네|예|그래|맞아|맞아요|좋아|오케이|ㅇㅇ)(?![가-힣])")  # 취소 also cancels a pending question: an undo only in context
+YES_LEAD_RE = re.compile(
+    r"^(?:응|어|네|예|그래|맞아|맞아요|좋아|오케이|ㅇㅇ)(?![가-힣])"
+)  # 취소 also cancels a pending question: an undo only in context
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
     r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
@@ -172,6 +174,17 @@ def only_names(parse: dict[str, Any]) -> bool:
     return bool(named) and not own_nouns(parse["text"], parse["entities"]) and len(parse["text"]) <= 12
 
 
+BARE_RE = re.compile(r"(?:[\s?？.!~]|은|는|도|요|이요|쪽|만|봐|봐줘)*")
+
+
+def bare_names(parse: dict[str, Any]) -> bool:
+    """ "마늘은요", "150번은", "퇴계로도 봐": names and particles, nothing else."""
+    text, names = parse["text"], [e for e in parse["entities"] if e.get("end")]
+    for e in sorted(names, key=lambda e: -e["start"]):
+        text = text[: e["start"]] + " " + text[e["end"] :]
+    return bool(names) and BARE_RE.fullmatch(text) is not None
+
+
 def asks_again(parse: dict[str, Any], last: str | None) -> bool:
     """A follow-up that asks the last data question something of its own (not a bare name): reported as that intent."""
     return last in FOLLOW_UP_INTENTS and last != "cctv_view" and not only_names(parse)
@@ -242,7 +255,11 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         UNDO_RE.search(text) and undo_words or FLIP_RE.search(text) and slots.get("shown_approval") and not pending
     ):  # "아까 결재한 거 되돌려" ("응 되돌려" confirms an undo offered)
         return {**route(parse, "approval_decide"), "undo": True}
-    if DRAFTED_RE.search(text) or SUBMITTED_RE.search(text) or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text)):
+    if (
+        DRAFTED_RE.search(text)
+        or (SUBMITTED_RE.search(text) and not DECISION_RE.search(text))
+        or (intent == "approval_decide" and "decision" not in said and APPROVAL_VIEW_RE.search(text))
+    ):
         return route(parse, "approval_list")  # a document's details: a view, no decision
     ended = DECISION_END_RE.search(text)  # "광화문 행사 허가 반려": a decision word ending the sentence decides
     if (
@@ -288,6 +305,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     if intent == "inform" and parse.get("language") != "en" and asks_again(parse, last):
         # "작년보다 올랐어": the indicator again, asked of its own; "공약 전체 중에 …": all of them, nothing carried
         return {**route(parse, last), "follow_up": not TYPE_NOUN_RE.search(text)}
+    if intent == last and intent in FOLLOW_UP_INTENTS and bare_names(parse):
+        return route(parse, "inform")  # "마늘은요", "150번은" after the same question: a bare name, the question continued
     if follow := follows_up(parse, slots):
         if follow == "inform" and asks_again(parse, last):
             follow = last  # "좀 쉬운 코스는 없어요?": the park question again, not a bare name ("송파구는?": inform)

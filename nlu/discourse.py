@@ -110,6 +110,18 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "hr": re.compile(r"(?:제|내|저의)\s?.{0,8}(?:수당|연차|월급|급여)|연차\s?(?:신청|써|내)|휴가\s?신청|초과\s?근무\s?수당|인사\s?발령"),
     "lottery": re.compile(r"로또|복권|lotto|lottery", re.I),
+    "wifi": re.compile(r"와이파이|wi-?fi|비번", re.I),
+    "parking": re.compile(
+        r"주차(?:장|할\s?(?:곳|데))\s?.{0,4}(?:빈\s?(?:자리|곳|칸)|남은\s?자리|자리\s?(?:있|남)|몇\s?(?:자리|면|칸))|parking (?:space|spot|lot)s?|where (?:can|do) i park",
+        re.I,
+    ),
+    "export": re.compile(
+        r"(?:목록|리스트|엑셀|파일|표)\s?(?:로\s?)?(?:좀\s?)?(?:뽑아|만들어\s?(?:줘|주세요)|내려\s?받|출력)|spreadsheet|export (?:the |this |a )?(?:data|list|file)",
+        re.I,
+    ),
+    "schedule": re.compile(
+        r"(?:내|제|나의|저의|시장님)\s?(?:오늘\s?|내일\s?)?(?:저녁\s?|오후\s?|오전\s?)?일정|my (?:schedule|calendar)", re.I
+    ),
     "taxi": re.compile(
         r"택시\s?(?:좀\s?)?(?:불러|잡아|호출)|대리\s?(?:운전|기사)\s?(?:좀\s?)?(?:불러|호출)|call (?:me )?a (?:cab|taxi)", re.I
     ),
@@ -130,7 +142,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
         r"씨발|시발|ㅅㅂ|ㅆㅂ|개같|짜증|바보|멍청|느려|느리|답답|왜\s?이래|뭐야\s?이거|왜\s?안\s?(?:돼|되)|안\s?되잖|먹통|고장\s?났"
     ),
     "self": re.compile(r"누가\s?만들|너는?\s?(?:누구|뭐야)|너\s?이름|몇\s?살|어디서\s?만들|who (?:made|built) you|who are you"),
-    "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야"),
+    "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야|고생이\s?많(?:다|네|구나|겠)"),
 }
 WEAK = 0.6  # below this, a cue decides
 NAME_ONLY_GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what "1인 가구 비율도요" is taken for
@@ -149,6 +161,10 @@ STRONG = {
     "draft",
     "hr",
     "lottery",
+    "wifi",
+    "parking",
+    "export",
+    "schedule",
 }  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
@@ -208,7 +224,8 @@ YES_RE = re.compile(
 NO_RE = re.compile(r"^(?:아니|아니야|아니요|아뇨|아니에요|싫어|ㄴㄴ)[.!~]*$")
 GREETING_RE = re.compile(r"^(?:좋은\s?(?:아침|오후|저녁)(?:이에요|입니다|이야)?|안녕하세요|안녕|반가워요|반갑습니다)[,.!~]?\s+")
 SEE_YOU_RE = re.compile(
-    r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)(?![가-힣])|^(?:ok|okay)?\s?bye\b", re.I
+    r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)(?![가-힣])|좋은\s?(?:하루|주말|저녁)\s?(?:보내|되세요)|^(?:ok|okay)?\s?bye\b",
+    re.I,
 )
 SELF_INTRO_RE = re.compile(r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)[.!~]?$")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
