@@ -75,7 +75,7 @@ QUESTION_RE = re.compile(r"어떤|어떻게|몇|얼마|뭐|무엇|무슨|언제|
 
 
 # A short message that leans on the one before: "목표는요", "언제까지 통제한대요", "2017년엔 며칠이었어요?".
-ELLIPTIC_RE = re.compile(r"^(?:그럼|그러면|그건|그거|거긴|거기|그때|그리고)|(?:은|는|도|엔|에는|땐|때는|만)\s?요?[?？.]?$")
+ELLIPTIC_RE = re.compile(r"^(?:그럼|그러면|그건|그거|거긴|거기|그때|그리고)|(?:은|는|도|엔|에는|땐|때는|만|(?<=[가-힣]\s)건)\s?요?[?？.]?$")
 # Words that ask or frame, not name a topic: "강서구 상황 자세히", "목표 대비 어때".
 QUESTION_NOUNS = {"얼마", "며칠", "뭐", "무엇", "언제", "어디", "누구", "몇", "정도", "제일", "가장", "지금", "오늘"}
 FRAME_NOUNS = {"상황", "현황", "상태", "정보", "내용", "자세", "대비", "비교", "기준", "쪽", "곳", "데", "거", "것", "전체", "평균"}
@@ -231,7 +231,7 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     subject = MAIN_KIND.get(last)
     if subject in ("project", "pledge") and slots.get(subject) and kind_free(parse):
         if (WHO_RE.search(text) and not CONNECT_RE.search(text)) or (
-            subject == "project" and PROJECT_ASPECT_RE.search(text) and elliptic(text, parse["entities"])
+            subject == "project" and PROJECT_ASPECT_RE.search(text) and (intent == last or elliptic(text, parse["entities"]))
         ):
             return {**route(parse, last), "follow_up": True}  # "담당 부서가 어디였지", "예산은": the project or pledge just discussed
     if WHO_RE.search(text) and intent not in ("approval_list", "approval_decide"):

@@ -74,6 +74,22 @@ def search(query: str, k: int = 5, public_only: bool = False, mode: str = "hybri
     return get_store().search(query, k, public_only, mode)
 
 
+# Words people say for what documents write ("벌금" for 과태료, "바뀌어요" for 갱신, "에스닷" for S-DoT): a question
+# word is found where the document has one of these, and the search asks for them too.
+SAYINGS = {
+    "벌금": ("과태료", "범칙금"),
+    "바뀌": ("갱신",),
+    "업데이트": ("갱신",),
+    "걷": ("보행자", "보행"),
+    "에스닷": ("s-dot",),
+}
+
+
+def said_as(question: str) -> str:
+    """The document words for the question's everyday ones, to add to its search."""
+    return " ".join(w for t in question_terms(question) for w in SAYINGS.get(t, ()))
+
+
 def question_terms(question: str) -> list[str]:
     return [t for t in content_words(question) if t not in QUESTION_WORDS]
 
@@ -93,7 +109,9 @@ def coverage(question: str, passage: str) -> float:
     text, stems = squash(passage), set(content_words(passage))
     # a word is found inside longer ones (시민시장실 holds 시장), or as a stem ("나쁨" holds 나쁘); a one-letter stem
     # only as a stem ("재요" -> 재 is not in 재단)
-    return sum(t in stems or (t in text and (len(t) > 1 or not HANGUL.match(t))) for t in terms) / len(terms)
+    return sum(
+        t in stems or (t in text and (len(t) > 1 or not HANGUL.match(t))) or any(w in text for w in SAYINGS.get(t, ())) for t in terms
+    ) / len(terms)
 
 
 def sentences(passage: str) -> list[str]:
@@ -131,8 +149,8 @@ def lead(question: str, passages: list[str], headings: list[str] | None = None, 
     _, rank, i = best
     sents = sentences(passages[rank])
     first = sents[i]
-    missing = {t for t in terms if t not in squash(first)}
-    extra = [j for j, s in enumerate(sents) if j != i and any(t in squash(s) for t in missing)]
+    missing = {t for t in terms if coverage(t, first) < 1}
+    extra = [j for j, s in enumerate(sents) if j != i and any(coverage(t, s) == 1 for t in missing)]
     # the next sentence has the kind of answer the best one lacks: "…23만 대에 지원했습니다. 지원에는 모두 4,100억 원이 들었습니다."
     if i + 1 < len(sents) and kinds_met(question, sents[i + 1]) > kinds_met(question, first):
         extra = [i + 1]
@@ -184,9 +202,9 @@ def answer(question: str, public_only: bool = False, k: int = 3, context: str = 
     it joins the search, while the lead sentence is the one that best answers the follow-up itself."""
     question = absolute_years(question)
     asked = f"{context} {question}".strip()
-    found = search(asked, k, public_only)
+    found = search(f"{asked} {said_as(question)}".strip(), k, public_only)
     if context:  # "보행자 사망 비중은" after another question on the report: its own words find their passage too
-        found = list({h["id"]: h for h in search(question, k, public_only) + found}.values())
+        found = list({h["id"]: h for h in search(f"{question} {said_as(question)}".strip(), k, public_only) + found}.values())
 
     def covered(h: dict[str, Any], rank: int) -> bool:
         passage = f"{h['title']} {h['section']} {h['text']}"

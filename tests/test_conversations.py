@@ -30,28 +30,30 @@ from conftest import add_user, bearer, reset_caches
 from fastapi.testclient import TestClient
 
 DATA = Path(__file__).parent / "data"
-# Six held-out sets, each written by someone who did not write the fixes, after the fixes the sets before it guided:
+# Seven held-out sets, each written by someone who did not write the fixes, after the fixes the sets before it guided:
 # its first run measures how those fixes carry over to new phrasings (0.73-0.76, then 0.71 and 0.64 as the sets
-# reached further into the data); later runs guided the next round.
+# reached further into the data, then 0.755); later runs guided the next round.
 # The floor of each is its measured overall pass rate less about two turns. Raise it as fixes land (never lower it
 # to make a change pass); the aim of issue 12 is 0.95.
 SETS = {
     # 202/260 = 0.777 when written (58 sessions); 0.838 after the first fixes; 257/260 = 0.988 now
     "conversations.yml": 0.98,
-    # 204/279 = 0.731 when written (71 sessions, after the fixes the first set guided); 260/279 = 0.932 now
-    "conversations_2.yml": 0.92,
-    # 210/287 = 0.73 on its first full run (73 sessions, written after two rounds of fixes); 267/292 = 0.914 now
-    "conversations_3.yml": 0.90,
+    # 204/279 = 0.731 when written (71 sessions, after the fixes the first set guided); 263/279 = 0.943 now
+    "conversations_2.yml": 0.93,
+    # 210/287 = 0.73 on its first full run (73 sessions, written after two rounds of fixes); 273/292 = 0.935 now
+    "conversations_3.yml": 0.92,
     # 226/298 = 0.758 on its first full run (89 sessions, written after three rounds of fixes); 232/298 after its
-    # writer fixed seven of their own expectations; 284/298 = 0.953 now
+    # writer fixed seven of their own expectations; 285/298 = 0.956 now
     "conversations_4.yml": 0.94,
     # 251/352 = 0.713 on its first full run (96 sessions, written after four rounds of fixes); 262/352 after its
-    # writer fixed their own expectations; 322/352 = 0.915 now
-    "conversations_5.yml": 0.90,
+    # writer fixed their own expectations; 326/352 = 0.926 now
+    "conversations_5.yml": 0.92,
     # 214/333 = 0.643 on its first full run (127 sessions, written after five rounds of fixes); about 223/333 against
-    # its writer's corrected expectations; 277/333 = 0.832 now
-    "conversations_6.yml": 0.82,
-    "conversations_7.yml": 0.0,
+    # its writer's corrected expectations; 282/333 = 0.847 now
+    "conversations_6.yml": 0.84,
+    # 246/326 = 0.755 on its first full run (103 sessions, written after six rounds of fixes); five of its writer's
+    # expectations given the reply's number format too ("5만 2,720"); 271/326 = 0.831 now
+    "conversations_7.yml": 0.82,
 }
 
 KINDS = (
