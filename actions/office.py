@@ -179,8 +179,8 @@ class ActionApprovalDecide(CityAction):
             if len(docs := [d for i in listed if (d := await ctx.records.approval(i)) and d["status"] == "pending"]) > 1:
                 return offer_batch(docs, [decision] * len(docs))  # "두 개 다 승인해" after the urgent ones
             listed = [d["id"] for d in docs]
-        if number is None and (shown := ctx.tracker.get_slot("shown_approval")) in listed:
-            number = listed.index(shown) + 1  # "반려해" right after "세 번째 건 내용"
+        if number is None and (shown := ctx.tracker.get_slot("shown_approval") or pending_action.get("approval_id")) in listed:
+            number = listed.index(shown) + 1  # "반려해" right after "세 번째 건 내용", "응 승인해" to "…반려할까요?"
         if number is None:
             if len(listed) != 1:
                 return Reply("몇 번째 문서인지 말씀해 주세요. 예: '첫 번째 문서 승인해'", short="문서 번호?", keeps_pending=False)

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from nlu import discourse, korean
-from nlu.entities import DECISION_RE, WEAK_TYPES_BY_INTENT
+from nlu.entities import DECISION_RE, DECISIONS, WEAK_TYPES_BY_INTENT
 
 from . import minutes, share
 from .base import FOLLOW_UP_INTENTS
@@ -242,9 +242,11 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     if pending.get("type") == "undo" and UNDO_RE.search(text) and not KEEP_RE.search(text):
         return route(parse, "affirm")  # "응 취소해" to "…승인을 취소할까요?": yes
     if pending and YES_LEAD_RE.match(text) and not KEEP_RE.search(text) and said <= {"decision", "doc_number", "time"}:
-        decided = next((e["value"] for e in parse["entities"] if e["entity"] == "decision"), None)
-        if decided in (None, pending.get("decision"), pending.get("then")):
+        words = DECISION_RE.findall(text)
+        if (DECISIONS[words[-1]] if words else None) in (None, pending.get("decision"), pending.get("then")):
             return route(parse, "affirm")
+        if pending.get("type") == "approval":
+            return route(parse, "approval_decide")  # "응 승인해" to "…반려할까요?": not that yes, the other decision
     undo_words = (
         APPROVAL_WORDS_RE.search(text)
         or CASE_RE.search(text)

@@ -154,6 +154,11 @@ def test_documents_and_conversation(client):
         ("한파 재난문자 발송됐어?", "disaster_status"),
         ("아동수당 예산 얼마야", "finance_status"),
         ("택시 승차 거부 민원 많아?", "public_opinion"),
+        ("주정차 단속 카메라 위치 목록 뽑아줘요", "out_of_scope"),
+        ("공영주차장 빈자리 몇 개 남았어요", "out_of_scope"),
+        ("불법 주차 민원 몇 건이야", "public_opinion"),
+        ("What did Seoul export to Bogota?", "intl_cooperation"),
+        ("네 좋은 하루 보내요", "goodbye"),
         # a decision word opening the request needs its verb; a live question is not a definition
         ("승인 대기 목록 보여줘", "approval_list"),
         ("반려해 예산이 너무 과해", "approval_decide"),

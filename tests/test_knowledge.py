@@ -417,3 +417,12 @@ def test_a_document_ingested_by_another_process_is_found_at_once(tmp_path):
             assert "1,310대" in texts[0] and not any("1,240대" in t for t in texts), mode
     finally:
         stop(proc)
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("벌금 얼마야", "위반하면 하루 10만 원의 과태료를 냅니다."), ("에스닷은", "S-DoT는 도시데이터 센서입니다."), ("언제 바뀌어요", "5분 간격으로 갱신됩니다.")],
+)
+def test_everyday_words_are_found_as_documents_write_them(question, passage):
+    assert knowledge.coverage(question, passage) == 1.0
+    assert knowledge.coverage(question, "서울시 대기질 개선 백서") == 0.0  # and only there
