@@ -406,7 +406,10 @@ def test_a_document_ingested_by_another_process_is_found_at_once(tmp_path):
     try:
         assert not any("제설차" in t for t in top("dense"))  # the sample corpus is in; nothing about snow yet
         plan = tmp_path / "snow.md"
-        plan.write_text("---\ntitle: 겨울철 제설 대책\n---\n# 겨울철 제설 대책\n\n## 장비\n\n올겨울 제설차 1,240대를 자치구에 배치합니다.\n", encoding="utf-8")
+        plan.write_text(
+            "---\ntitle: 겨울철 제설 대책\n---\n# 겨울철 제설 대책\n\n## 장비\n\n올겨울 제설차 1,240대를 자치구에 배치합니다.\n",
+            encoding="utf-8",
+        )
         assert "추가" in cli(env, "ingest", str(plan), "--public").stdout
         for mode in ("dense", "hybrid", "lexical"):  # no waiting: the very next search
             assert "1,240대" in top(mode)[0], mode
@@ -421,7 +424,11 @@ def test_a_document_ingested_by_another_process_is_found_at_once(tmp_path):
 
 @pytest.mark.parametrize(
     ("question", "passage"),
-    [("벌금 얼마야", "위반하면 하루 10만 원의 과태료를 냅니다."), ("에스닷은", "S-DoT는 도시데이터 센서입니다."), ("언제 바뀌어요", "5분 간격으로 갱신됩니다.")],
+    [
+        ("벌금 얼마야", "위반하면 하루 10만 원의 과태료를 냅니다."),
+        ("에스닷은", "S-DoT는 도시데이터 센서입니다."),
+        ("언제 바뀌어요", "5분 간격으로 갱신됩니다."),
+    ],
 )
 def test_everyday_words_are_found_as_documents_write_them(question, passage):
     assert knowledge.coverage(question, passage) == 1.0
