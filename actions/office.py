@@ -38,6 +38,7 @@ WALL_WORDS = [
     (re.compile(r"교통|도로|차량"), "city_status", "traffic", "교통 현황"),
     (re.compile(r"대기|미세\s?먼지|공기"), "city_status", "air", "대기질 현황"),
     (re.compile(r"지도|메인|처음"), "main", None, "메인 화면"),
+    (re.compile(r"지표"), "admin_status", None, "행정 현황"),
 ]
 
 

@@ -39,6 +39,8 @@ class ActionDisasterStatus(CityAction):
             text += " 오늘 사고: " + ", ".join(spots) + "."
             short = ", ".join(s.removeprefix(f"{district} ") for s in spots)[:40]  # the watch: where, first
         elif active:
+            if district:  # the watch: what is still going on there ("강서구 주택 화재 진화 중")
+                short = f"{where} {active[0]['type']} {active[0]['status']} · 화재 {d['fire']}·구조 {d['rescue']}"[:40]
             text += " 진행 중: " + ", ".join(f"{i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3]) + "."
         else:
             text += " 현재 진행 중인 대형 재난은 없습니다."

@@ -90,7 +90,10 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
         r"|(?:공무원|직원|과장|주무관|담당자).{0,6}(?:휴대폰|핸드폰|휴대전화|개인\s?번호|집\s?주소)"
     ),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
-    "booking": re.compile(r"예약|회의실|(?:일정|미팅|회의)\s?(?:잡|등록)|잡아\s?(?:줘|주세요)|book (?:a|me)|reserve|reservation", re.I),
+    "booking": re.compile(
+        r"예약|회의실|(?:일정|미팅|회의)\s?(?:잡|등록)|(?:일정|미팅|회의|자리|시간)\s?(?:좀\s?)?잡아|book (?:a|me)|reserve|reservation",
+        re.I,
+    ),
     "recommend": re.compile(r"맛집|한식집|식당|카페\s?추천|추천\s?(?:좀\s?)?해|restaurants?|recommend", re.I),
     "ask_where": re.compile(
         r"어디(?:에|로|서|다)?\s?(?:물어|문의|연락|전화|말해|말하|신고|접수|넣)|누구(?:한테|에게)\s?(?:물어|문의|말해)|문의\s?(?:처|할\s?곳)"
@@ -206,7 +209,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
 }
 
 
-PARK_ACCESS_RE = re.compile(r"(?:공원|둘레길|숲).{0,12}(?:들어갈\s?수|걸을\s?수|산책|입장|출입|개방|통제|문\s?열)")
+PARK_ACCESS_RE = re.compile(r"(?:공원|둘레길|숲).{0,12}(?:들어갈\s?수|걸을\s?수|산책|입장|출입|개방|통제|문\s?열|열려|닫혀)")
 
 
 def topic(text: str) -> str | None:
@@ -216,6 +219,7 @@ def topic(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+END_CALL_RE = re.compile(r"끊어|끊자|끊을게|끊겠|끊읍시다|통화\s?(?:종료|끝)")
 THANKS_RE = re.compile(r"수고|고마워|고맙|감사")
 # a whole message that only says yes or no: too short for the classifier's features ("맞아" looked like 민원)
 YES_RE = re.compile(
@@ -246,6 +250,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "greet"  # "안녕하세요 교통정책과 이서연이에요", "안녕 오늘 토요일인데 나와 있네": a greeting
     if intent in CONVERSATIONAL and CORRECTION_RE.search(text) and any(e["entity"] not in ("time", "scope") for e in entities):
         return "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
+    if intent in ("affirm", "deny", "goodbye", "thanks") and END_CALL_RE.search(text):
+        return "end_call"  # "됐어요 끊어요": the call, not a no
     if intent in ("affirm", "deny") and THANKS_RE.search(text):
         return "thanks"  # "알았어 수고": thanks, not a yes
     found = cue(text)
