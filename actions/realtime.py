@@ -6,6 +6,7 @@ import re
 
 from rasa_sdk.events import SlotSet
 
+from . import references
 from .base import CityAction, Context, Reply, cited, no_data_for, stamp
 from .citydata import UnknownKey
 from .korean import approx, josa, when
@@ -109,6 +110,9 @@ class ActionTrafficStatus(CityAction):
         return reply
 
 
+TOWARD_RE = re.compile(r"가는|방면|방향")  # "문산 가는 건요": a direction of the station's trains
+
+
 class ActionTransitStatus(CityAction):
     intent = "transit_status"
 
@@ -124,12 +128,20 @@ class ActionTransitStatus(CityAction):
                 short=f"{bus}번 {d['arrivals'][0]['message']}",
                 data={"type": "bus", "route": bus, **d},
             )
-        # "6호선 쪽만" right after a station's arrivals: that station, that line
-        if station := ctx.mentioned("station") or (ctx.value("station") if not ctx.mentioned("subway_line") or ctx.follow_up else None):
+        # "6호선 쪽만", "7호선은" right after a station's arrivals: that station, that line (if it stops there)
+        line = ctx.mentioned("subway_line")
+        named = ctx.mentioned("station")
+        after = ctx.tracker.get_slot("last_intent") == self.intent and (
+            references.bare_names(ctx.tracker.latest_message) or TOWARD_RE.search(ctx.text)
+        )
+        if station := named or (ctx.value("station") if not line or ctx.follow_up or after else None):
             r = await ctx.city.get("station", station)
             arrivals = r.data["arrivals"]
-            line = ctx.mentioned("subway_line")
-            shown = [a for a in arrivals if not line or a["line"] == line] or arrivals
+            shown = [a for a in arrivals if not line or a["line"] == line]
+            shown = [a for a in shown if a["destination"] in ctx.text] or shown  # "문산 가는 건요": that direction
+            if not shown and line and not named:
+                return await self.line_status(ctx, line)  # the line does not stop there: the line itself
+            shown = shown or arrivals
             if not shown:
                 return cited(
                     f"{station}에 지금 도착 예정인 열차가 없습니다.",
@@ -152,16 +164,8 @@ class ActionTransitStatus(CityAction):
             )
             short = " · ".join(f"{x} " + (f"{r.data['delay_min']}분 지연" if r.data["delay_min"] else "정상") for x, r in rows)
             return cited(text, rows[0][1], short=short, data={"type": "subway_lines", "lines": {x: r.data for x, r in rows}})
-        if line := ctx.mentioned("subway_line"):
-            r = await ctx.city.get("line", line)
-            d = r.data
-            text = (
-                f"{line} {d['status']}"
-                + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "")
-                + f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
-            )
-            short = f"{line} {d['status']}" + (f" 약 {d['delay_min']}분({d['reason']})" if d["delay_min"] else f" · {d['crowding']}")
-            return cited(text, r, short=short, data={"type": "subway_line", "line": line, **d})
+        if line:
+            return await self.line_status(ctx, line)
         r = await ctx.city.get("line", None)
         delayed = [(k, v) for k, v in r.data.items() if v["delay_min"]]
         text = (
@@ -174,6 +178,18 @@ class ActionTransitStatus(CityAction):
         return cited(
             text, r, short=f"지연 {len(delayed)}개 노선" if delayed else "지하철 정상 운행", data={"type": "subway_lines", "lines": r.data}
         )
+
+    @staticmethod
+    async def line_status(ctx: Context, line: str) -> Reply:
+        r = await ctx.city.get("line", line)
+        d = r.data
+        text = (
+            f"{line} {d['status']}"
+            + (f", 약 {d['delay_min']}분 지연({d['reason']})" if d["delay_min"] else "")
+            + f"입니다. 혼잡도 {d['crowding']}, 배차 간격 약 {d['headway_min']}분."
+        )
+        short = f"{line} {d['status']}" + (f" 약 {d['delay_min']}분({d['reason']})" if d["delay_min"] else f" · {d['crowding']}")
+        return cited(text, r, short=short, data={"type": "subway_line", "line": line, **d})
 
 
 class ActionAirQuality(CityAction):
