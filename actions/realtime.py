@@ -62,13 +62,17 @@ class ActionDisasterStatus(CityAction):
 
 
 ROADS_RE = re.compile(r"도로|간선|대로|roads?\b", re.I)
+RANKED_RE = re.compile(r"제일|가장|어디|어느")  # "도로 중에 제일 잘 빠지는 데": over all roads, not the one before
+FAST_RE = re.compile(r"빠른|빠르|빠지는|잘\s?빠|원활|안\s?막히|덜\s?막히")
 
 
 class ActionTrafficStatus(CityAction):
     intent = "traffic_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        if road := ctx.mentioned("road"):
+        said = {e["entity"] for e in ctx.tracker.latest_message.get("entities", [])}
+        ranked = bool(RANKED_RE.search(ctx.text) and ROADS_RE.search(ctx.text)) and "road" not in said
+        if (road := ctx.mentioned("road")) and not ranked:
             r = await ctx.city.get("road", road)
             d = r.data
             text = f"{road}({d['section']}) 평균 {g(d['speed_kmh'])}km/h로 {d['index']}입니다."
@@ -92,10 +96,12 @@ class ActionTrafficStatus(CityAction):
         rows = (
             {k: v["speed_kmh"] for k, v in roads.items()} if by_road else {k: v["avg_speed_kmh"] for k, v in r.data["by_district"].items()}
         )
-        slow = sorted(rows.items(), key=lambda kv: kv[1])[:3]
+        fast = bool(FAST_RE.search(ctx.text))
+        slow = sorted(rows.items(), key=lambda kv: kv[1], reverse=fast)[:3]
         text = f"서울 도심 평균 {g(r.data['city']['avg_speed_kmh'])}km/h입니다."
         if slow:
-            text += f" 가장 느린 {'도로는' if by_road else '곳은'} " + ", ".join(f"{k} {g(v)}km/h" for k, v in slow) + "입니다."
+            label = f"가장 {'빠른' if fast else '느린'} {'도로는' if by_road else '곳은'}"
+            text += f" {label} " + ", ".join(f"{k} {g(v)}km/h" for k, v in slow) + "입니다."
         closed: dict[str, list[str]] = {}  # the roads with lanes closed now, by when they reopen
         for k, v in roads.items():
             for i in v.get("incidents", []):
@@ -402,6 +408,8 @@ class ActionParkInfo(CityAction):
             data={"type": "parks", "parks": dict(found)},
         )
         reply.events.append(SlotSet("listed_items", {"entity": "park", "intent": self.intent, "items": [k for k, _ in found]}))
+        if len(found) == 1:  # "거기 오늘 몇 명 다녀갔어요": the one course named
+            reply.events.append(SlotSet("park", found[0][0]))
         return reply
 
 

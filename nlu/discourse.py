@@ -199,7 +199,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
         "public_opinion": r"민원|여론|불만",
-        "park_info": r"공원|둘레길|등산로",
+        "park_info": r"공원|둘레길|등산로|걷기\s?(?:좋은|쉬운)|(?<![0-9])코스(?:는|가|를)?\s?(?:어디|뭐|추천)",
         "project_status": r"공정률|진척|진행률|완공|준공|착공|사업비",
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
         "pledge_status": r"공약|pledges?\b",
