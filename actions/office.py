@@ -112,7 +112,8 @@ class ActionApprovalList(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         text = ctx.text
-        if references.APPROVAL_VIEW_RE.search(text) and access.can(ctx.role, "approve"):  # "세 번째 건 내용", "…건은 누가 올렸나"
+        viewed = references.APPROVAL_VIEW_RE.search(text) or references.SUBMITTED_RE.search(text)  # "…보고 올라왔지"
+        if viewed and access.can(ctx.role, "approve"):  # "세 번째 건 내용", "…건은 누가 올렸나"
             listed, number = await pick(ctx, text)
             if number and 1 <= number <= len(listed) and (doc := await ctx.records.approval(listed[number - 1])):
                 return detail(number, doc)
