@@ -24,6 +24,9 @@ WHERE_RE = re.compile(r"어디|어느\s?(?:동|곳)|위치|난\s?(?:데|곳)|whe
 ALERT_RE = re.compile(r"문자|경보|주의보|특보|알림|alert", re.I)
 
 
+INJURY_RE = re.compile(r"다친|다쳤|부상|인명\s?피해|사상자|injur|casualt", re.I)
+
+
 class ActionDisasterStatus(CityAction):
     intent = "disaster_status"
 
@@ -45,6 +48,10 @@ class ActionDisasterStatus(CityAction):
             text += " 진행 중: " + ", ".join(f"{i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3]) + "."
         else:
             text += " 현재 진행 중인 대형 재난은 없습니다."
+        if INJURY_RE.search(ctx.text):  # "다친 사람 있어": the casualties of the day's incidents
+            hurt = sum(i.get("casualties", 0) for i in d["incidents"])
+            text += f" 인명 피해는 {f'{hurt}명입니다' if hurt else '없습니다'}."
+            short = f"{where} 인명 피해 {f'{hurt}명' if hurt else '없음'} · 화재 {d['fire']}"
         # "한파 문자 나갔어?": the latest alert of the kind asked about, else the latest of all
         asked = [a for a in alerts.data if a.get("kind") and a["kind"] in ctx.text] if ALERT_RE.search(ctx.text) else []
         if asked or alerts.data:

@@ -148,6 +148,7 @@ SMALL_TALK_CUES: dict[str, re.Pattern[str]] = {
     "kind": re.compile(r"심심|놀아\s?줘|사랑해|좋아해|귀여워|잘했어|최고야|고생이\s?많(?:다|네|구나|겠)"),
 }
 WEAK = 0.6  # below this, a cue decides
+SURE = 0.9  # below this, a data guess yields to the words of another data topic
 NAME_ONLY_GUESSES = ("greet", "goodbye", "thanks", "help", "nlu_fallback", "out_of_scope")  # what "1인 가구 비율도요" is taken for
 STRONG = {
     "toilet",
@@ -192,8 +193,8 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
-        "living_population": r"인파|붐비|붐벼|붐빔|혼잡|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
-        "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내)\s?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
+        "living_population": r"인파|붐[비벼빔빌빕]|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
+        "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내)\s?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|다친\s?사람|다쳤|부상자|인명\s?피해|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
         r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
         "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
         "water_quality": r"수돗물|수질|아리수|정수",
@@ -263,6 +264,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "park_info"
     if (weak or intent == "knowledge_question") and intent != "nlu_fallback" and (named := topic(text)) and named != intent:
         return named
+    if confidence < SURE and intent in TOPIC_WORDS and (named := topic(text)) and named != intent:
+        return named  # "다친 사람 있어": the words name another data topic than the unsure guess
     if weak and entities and all(e["entity"] in ("time", "scope") for e in entities):
         return "inform"
     if intent in NAME_ONLY_GUESSES and confidence < WEAK and entities:
