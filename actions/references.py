@@ -43,7 +43,8 @@ DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백�
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
 WHO_RE = re.compile(r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)")  # "그 분야 담당 부서 어디예요"
 UNDO_STRONG_RE = re.compile(
-    r"되돌|철회|번복|무르|물러|원래대로|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸로|것으로)|미결로|대기로\s?(?:돌려|바꿔)"
+    r"되돌|철회|번복|무르|물러|원래대로|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸로|것으로)|미결로"
+    r"|(?:대기|보류)\s?(?:상태)?\s?(?:로|으로)\s?(?:돌려|바꿔|해)"
 )  # an undo even without naming the approval
 URGENT_RE = re.compile(r"급한|긴급")
 DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부서가 올렸나": an approval document's details
@@ -51,20 +52,22 @@ DRAFTED_RE = re.compile(r"올렸|올린|기안|상신")  # "…건은 어느 부
 SUBMITTED_RE = re.compile(r"(?:보고|보고서|계획|계약|허가|변경|문서|결재)\s?(?:건\s?)?(?:은|는|이|가|도)?\s?올라(?:왔|온)")
 APPROVAL_VIEW_RE = re.compile(r"보자|보여|내용|자세히|열어|읽어|뭐야|무슨|올렸|올린|기안|상신|어느\s?부서")
 DECISION_END_RE = re.compile(
-    r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|하자|할게|합니다|합시다|해요|처리(?:해|하지|해요|합니다)?|바꿔|바꾸자|바꿀게)?\s?(?:주세요|줘)?[.!]?$"
+    r"(?:승인|반려|결재)(?:으로|로)?\s?(?:해|하지|하자|할게|합니다|합시다|해요|처리(?:해|하지|해요|합니다|요)?|바꿔|바꾸자|바꿀게)?\s?(?:주세요|줘)?[.!]?$"
 )
 DECISION_START_RE = re.compile(r"^(?:승인|반려)(?:해|하자|할게|합니다)(?![가-힣])")  # "반려해 예산이 너무 과해": the reason after it
-FLIP_RE = re.compile(r"(?:승인|반려)\s?(?:으로|로)\s?(?:바꿔|바꾸|돌려|변경|올려)")  # "승인으로 바꾸자" after a rejection
+FLIP_RE = re.compile(
+    r"(?:승인|반려)\s?(?:으로|로|하는\s?(?:게|걸로))\s?.{0,8}?(?:바꿔|바꾸|바꿀|돌려|변경|올려)"
+)  # "승인으로 바꾸자" after a rejection
 CASE_RE = re.compile(r"(?<![가-힣])건(?:만|은|도|을)?(?![가-힣])")  # "기후동행카드 건만 취소해줘": an approval named by its case
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|(?<!려)놔")  # "돌려놔" is no "놔둬"  # "아니 그냥 둬": the undo is not wanted
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
-UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")
-# a yes that goes on ("그래 반려 확정", "어 대기 상태로 돌려놔", "응 둘 다 그렇게"): it answers the question pending
-YES_LEAD_RE = re.compile(
-    r"^(?:응|어|네|예|그래|맞아|맞아요|좋아|오케이|ㅇㅇ)(?![가-힣])"
-)  # 취소 also cancels a pending question: an undo only in context
+UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")  # 취소 also cancels a pending question: an undo only in context
+# a yes that goes on ("그래 반려 확정", "어 대기 상태로 돌려놔", "응 둘 다 그렇게"), or a decision confirmed in other
+# words ("반려 오케이", "승인 좋아요 올려요", "반려로 확인"): it answers the question pending
+YES_LEAD_RE = re.compile(r"^(?:응|어|네|예|그래|맞아|맞아요|좋아|오케이|ㅇㅇ)(?![가-힣])")
+CONFIRMED_RE = re.compile(r"오케이|좋아|확인|확정|맞(?:아|습니다|아요)|진행|처리해")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
     r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
@@ -242,7 +245,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     pending = slots.get("pending_action") or {}
     if pending.get("type") == "undo" and UNDO_RE.search(text) and not KEEP_RE.search(text):
         return route(parse, "affirm")  # "응 취소해" to "…승인을 취소할까요?": yes
-    if pending and YES_LEAD_RE.match(text) and not KEEP_RE.search(text) and said <= {"decision", "doc_number", "time"}:
+    yes = YES_LEAD_RE.match(text) or (CONFIRMED_RE.search(text) and DECISION_RE.search(text))
+    if pending and yes and not KEEP_RE.search(text) and said <= {"decision", "doc_number", "time"}:
         words = DECISION_RE.findall(text)
         if (DECISIONS[words[-1]] if words else None) in (None, pending.get("decision"), pending.get("then")):
             return route(parse, "affirm")
