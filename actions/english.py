@@ -1009,6 +1009,7 @@ LIMITS_EN = {
     "send": "I can't send messages for you.",
     "market": "I can't forecast stock, housing or currency markets.",
     "politics": "I can't discuss elections, polls or political parties.",
+    "entertain": "I'm no good at songs or jokes, but ask me anything about Seoul.",
     "wifi": "I can't give Wi-Fi details; the venue's information desk or notices can.",
     "parking": "I can't show free parking spaces; Seoul's parking site (parking.seoul.go.kr) or a map app can.",
     "export": "I can't export data as files; open data is at data.seoul.go.kr.",

@@ -30,12 +30,12 @@ async def before(parse: dict[str, Any], citizen: bool, known: set[str]) -> dict[
     terms = [t for t in knowledge.question_terms(text) if len(t) > 1]
     if discourse.cue(text) or len(terms) < 2:
         return parse
-    if (
-        DEFINITION_RE.search(text) and intent != "knowledge_question" and not (NOW_RE.search(text) or SUPERLATIVE_RE.search(text))
-    ):  # "생활인구가 주민등록인구랑 뭐가 다른 거야"
+    defines = DEFINITION_RE.search(text) and not (NOW_RE.search(text) or SUPERLATIVE_RE.search(text))
+    if (defines or ADVICE_RE.search(text)) and intent != "knowledge_question":
+        # "생활인구가 주민등록인구랑 뭐가 다른 거야", "나쁜 날엔 창문 어떻게 열어요": the documents define and advise
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
         return route(parse, "knowledge_question") if lead else parse
-    if intent in GUESSES - {"knowledge_question"}:
+    if intent in GUESSES - {"knowledge_question"} or (citizen and intent == "navigate"):  # citizens move no wall
         if not QUESTION_RE.search(text) and intent != "nlu_fallback":
             return parse
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
@@ -69,6 +69,8 @@ DEFINITION_RE = re.compile(
     r"(?:뭐가|어떻게|뭐|무엇이)\s?달라|(?:뭐가|어떻게)\s?다[르른]|다른\s?점|차이(?:점|가\s?뭐|는)|무슨\s?차이|무슨\s?뜻|뜻이|의미가?\s?뭐"
     r"|(?:이|가)?란\s?(?:뭐|무엇)|(?:이|가)\s?뭐(?:예요|에요|야|죠|지|냐)\??$|무엇인가요"
 )
+# how to act, or which kind to use, not what is measured now ("마스크 써야 돼?" asks whether, from today's air)
+ADVICE_RE = re.compile(r"어떻게\s?(?:해야|하면|열|써|입|대비)|(?:어떤|무슨|뭘|무엇)\s?(?:마스크|걸)|아무거나\s?써|몇\s?번\s?(?:열|환기)")
 NOW_RE = re.compile(r"지금|현재|오늘|실시간|요즘")  # live data is asked for now
 
 

@@ -89,7 +89,7 @@ class ActionTrafficStatus(CityAction):
                 text += f" {inc['type']}: {inc['info']}{until}."
                 short += f" · {inc['type']}" + (f" {inc['until'][11:16]}까지" if inc.get("until") else "")  # the watch: the hour
             return cited(text, r, short=short, data={"type": "traffic", "road": road, **d})
-        district = await ctx.district_of()
+        district = None if ranked and "district" not in said else await ctx.district_of()  # all roads, not the district's
         r = await ctx.city.get("traffic", district)
         if district:
             d = r.data

@@ -82,7 +82,7 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     ),  # 분담률: an indicator
     "toilet": re.compile(r"화장실|toilet|restroom|bathroom", re.I),
     "directions": re.compile(
-        r"어떻게\s?가|어디로\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|how (?:do|can) i (?:get|go)|directions|way to|where is the nearest|nearest",
+        r"어떻게\s?가|어디로\s?가|가는\s?(?:길|방법)|길\s?(?:좀\s?)?(?:알려|안내)|찾아가|경로|몇\s?번\s?출구|갈아타|(?:까지|에서)\s?.{0,6}(?:걸어서|걸으면|차로)|how (?:do|can) i (?:get|go)|directions|way to|where is the nearest|nearest",
         re.I,
     ),
     "personal": re.compile(
@@ -113,6 +113,9 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "hr": re.compile(r"(?:제|내|저의)\s?.{0,8}(?:수당|연차|월급|급여)|연차\s?(?:신청|써|내)|휴가\s?신청|초과\s?근무\s?수당|인사\s?발령"),
     "lottery": re.compile(r"로또|복권|lotto|lottery", re.I),
+    "entertain": re.compile(
+        r"노래\s?(?:한\s?곡|불러|해\s?줘)|춤\s?(?:춰|춰줘)|농담|웃긴\s?(?:얘기|이야기)|sing (?:a|me)|tell (?:me )?a joke", re.I
+    ),
     "wifi": re.compile(r"와이파이|wi-?fi|비번", re.I),
     "parking": re.compile(
         r"주차(?:장|할\s?(?:곳|데))\s?.{0,4}(?:빈\s?(?:자리|곳|칸)|남은\s?자리|자리\s?(?:있|남)|몇\s?(?:자리|면|칸))|parking (?:space|spot|lot)s?|where (?:can|do) i park",
@@ -165,6 +168,7 @@ STRONG = {
     "draft",
     "hr",
     "lottery",
+    "entertain",
     "wifi",
     "parking",
     "export",
@@ -190,7 +194,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
         "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
         "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
-        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통)|소통|정체|막혀|막히|차\s?막|체증"
+        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐[비벼빔빌빕]|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
@@ -253,6 +257,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
     if intent in ("affirm", "deny", "goodbye", "thanks") and END_CALL_RE.search(text):
         return "end_call"  # "됐어요 끊어요": the call, not a no
+    if THANKS_RE.search(text) and not topic(text) and all(e["entity"] == "time" for e in entities) and intent != "goodbye":
+        return "thanks"  # "알겠어요 고마워요 이따 또 물어볼게": thanks, not a question about later
     if intent in ("affirm", "deny") and THANKS_RE.search(text):
         return "thanks"  # "알았어 수고": thanks, not a yes
     found = cue(text)

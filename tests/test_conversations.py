@@ -30,31 +30,32 @@ from conftest import add_user, bearer, reset_caches
 from fastapi.testclient import TestClient
 
 DATA = Path(__file__).parent / "data"
-# Seven held-out sets, each written by someone who did not write the fixes, after the fixes the sets before it guided:
+# Eight held-out sets, each written by someone who did not write the fixes, after the fixes the sets before it guided:
 # its first run measures how those fixes carry over to new phrasings (0.73-0.76, then 0.71 and 0.64 as the sets
-# reached further into the data, then 0.755); later runs guided the next round.
+# reached further into the data, then 0.755 and 0.693); later runs guided the next round.
 # The floor of each is its measured overall pass rate less about two turns. Raise it as fixes land (never lower it
 # to make a change pass); the aim of issue 12 is 0.95.
 SETS = {
-    # 202/260 = 0.777 when written (58 sessions); 0.838 after the first fixes; 257/260 = 0.988 now
+    # 202/260 = 0.777 when written (58 sessions); 0.838 after the first fixes; 258/260 = 0.992 now
     "conversations.yml": 0.98,
     # 204/279 = 0.731 when written (71 sessions, after the fixes the first set guided); 263/279 = 0.943 now
     "conversations_2.yml": 0.93,
     # 210/287 = 0.73 on its first full run (73 sessions, written after two rounds of fixes); 274/292 = 0.938 now
     "conversations_3.yml": 0.93,
     # 226/298 = 0.758 on its first full run (89 sessions, written after three rounds of fixes); 232/298 after its
-    # writer fixed seven of their own expectations; 285/298 = 0.956 now
-    "conversations_4.yml": 0.94,
+    # writer fixed seven of their own expectations; 286/298 = 0.960 now
+    "conversations_4.yml": 0.95,
     # 251/352 = 0.713 on its first full run (96 sessions, written after four rounds of fixes); 262/352 after its
-    # writer fixed their own expectations; 326/352 = 0.926 now
+    # writer fixed their own expectations; 328/352 = 0.932 now
     "conversations_5.yml": 0.92,
     # 214/333 = 0.643 on its first full run (127 sessions, written after five rounds of fixes); about 223/333 against
     # its writer's corrected expectations; 282/333 = 0.847 now
     "conversations_6.yml": 0.84,
     # 246/326 = 0.755 on its first full run (103 sessions, written after six rounds of fixes); five of its writer's
-    # expectations given the reply's number format too ("5만 2,720"); 278/326 = 0.853 now
-    "conversations_7.yml": 0.84,
-    "conversations_8.yml": 0.0,
+    # expectations given the reply's number format too ("5만 2,720"); 285/326 = 0.874 now
+    "conversations_7.yml": 0.86,
+    # 226/326 = 0.693 on its first full run (102 sessions, written after seven rounds of fixes); 243/326 = 0.745 now
+    "conversations_8.yml": 0.73,
 }
 
 KINDS = (

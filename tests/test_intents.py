@@ -159,6 +159,9 @@ def test_documents_and_conversation(client):
         ("불법 주차 민원 몇 건이야", "public_opinion"),
         ("What did Seoul export to Bogota?", "intl_cooperation"),
         ("네 좋은 하루 보내요", "goodbye"),
+        ("알겠어요 고마워요 이따 또 물어볼게", "thanks"),
+        ("혹시 노래 한 곡 불러줄 수 있어요", "out_of_scope"),
+        ("잠실역 이따 다섯 시 되면 좀 한산해질까요", "living_population"),
         # a decision word opening the request needs its verb; a live question is not a definition
         ("승인 대기 목록 보여줘", "approval_list"),
         ("반려해 예산이 너무 과해", "approval_decide"),
