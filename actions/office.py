@@ -418,7 +418,7 @@ def numbered_decisions(text: str, entities: list[dict[str, Any]]) -> list[tuple[
     said: list[str | None] = []
     for i, e in enumerate(numbers):
         end = numbers[i + 1]["start"] if i + 1 < len(numbers) else len(text)
-        words = DECISION_RE.findall(text, e["end"], end)
+        words = [w for w in DECISION_RE.findall(text, e["end"], end) if w != "결재"]  # "두 번째 결재 서류는 보류": no decision
         said.append(DECISIONS[words[-1]] if words else None)
     for i in range(len(said) - 2, -1, -1):
         said[i] = said[i] or said[i + 1]

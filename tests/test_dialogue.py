@@ -267,3 +267,18 @@ def test_the_watch_gets_one_short_line_for_every_kind_of_reply(client, mayor):
     ):
         r = say(client, text, channel="watch")
         assert len(r["text"]) <= 40 and "\n" not in r["text"], r["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers", "expected"),
+    [
+        ("세 번째 거 승인하고 네 번째는 반려", {"세 번째": 3, "네 번째": 4}, [(3, "approve"), (4, "reject")]),
+        ("첫 번째랑 네 번째 승인", {"첫 번째": 1, "네 번째": 4}, [(1, "approve"), (4, "approve")]),
+        ("첫 번째 결재 승인하고 두 번째 결재 서류는 보류", {"첫 번째": 1, "두 번째": 2}, []),  # a hold decides nothing
+    ],
+)
+def test_each_number_takes_the_decision_said_for_it(text, numbers, expected):
+    from actions.office import numbered_decisions
+
+    entities = [{"entity": "doc_number", "value": v, "start": text.index(w), "end": text.index(w) + len(w)} for w, v in numbers.items()]
+    assert numbered_decisions(text, entities) == expected
