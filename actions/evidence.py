@@ -84,10 +84,10 @@ async def after(parse: dict[str, Any], reply: str, citizen: bool, vocabulary: se
     text = parse["text"]
     if parse["intent"]["name"] not in FOLLOW_UP_INTENTS - {"cctv_view"} or parse.get("language") == "en" or discourse.cue(text):
         return None
-    names = [str(e["value"]) for e in parse["entities"] if e["entity"] not in ("time", "scope")]
-    question = " ".join([*(n for n in names if n not in text), text])
     if discourse.CORRECTION_RE.search(text) or discourse.TAKEN_BACK_RE.search(text):
         return None  # "강변북로 아니 올림픽대로 속도": the name taken back is no word the reply left out
+    names = [str(e["value"]) for e in parse["entities"] if e["entity"] not in ("time", "scope")]
+    question = " ".join([*(n for n in names if n not in text), text])
     said = " ".join(text[e["start"] : e["end"]] for e in parse.get("names", parse["entities"]))
     missing = [
         t

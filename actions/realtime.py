@@ -77,8 +77,7 @@ class ActionTrafficStatus(CityAction):
     intent = "traffic_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        said = {e["entity"] for e in ctx.tracker.latest_message.get("entities", [])}
-        ranked = bool(RANKED_RE.search(ctx.text) and ROADS_RE.search(ctx.text)) and "road" not in said
+        ranked = bool(RANKED_RE.search(ctx.text) and ROADS_RE.search(ctx.text)) and not ctx.all_mentioned("road")
         if (road := ctx.mentioned("road")) and not ranked:
             r = await ctx.city.get("road", road)
             d = r.data
@@ -89,7 +88,7 @@ class ActionTrafficStatus(CityAction):
                 text += f" {inc['type']}: {inc['info']}{until}."
                 short += f" · {inc['type']}" + (f" {inc['until'][11:16]}까지" if inc.get("until") else "")  # the watch: the hour
             return cited(text, r, short=short, data={"type": "traffic", "road": road, **d})
-        district = None if ranked and "district" not in said else await ctx.district_of()  # all roads, not the district's
+        district = None if ranked and not ctx.all_mentioned("district") else await ctx.district_of()  # all roads, not the district's
         r = await ctx.city.get("traffic", district)
         if district:
             d = r.data
