@@ -208,7 +208,8 @@ class ActionAirQuality(CityAction):
     intent = "air_quality"
 
     async def answer(self, ctx: Context) -> Reply:
-        district = await ctx.district_of()
+        cleanest = bool(CLEANEST_RE.search(ctx.text)) and not ctx.all_mentioned("district")
+        district = None if cleanest else await ctx.district_of()
         r = await ctx.city.get("air", district)
         if district:
             d = r.data
@@ -233,18 +234,31 @@ class ActionAirQuality(CityAction):
         )
         if ozone := [v["o3"] for v in by.values() if v.get("o3") is not None]:
             text += f" 오존은 평균 {sum(ozone) / len(ozone):.3f}ppm입니다."
-        return cited(text, r, short=f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}", data={"type": "air_quality", **r.data})
+        short = f"서울 PM10 {g(c['pm10'])} · PM2.5 {g(c['pm25'])}"
+        if cleanest and (measured := {k: v["pm25"] for k, v in by.items() if v["pm25"] is not None}):
+            k = min(measured, key=measured.__getitem__)
+            text += f" 초미세먼지가 가장 낮은 곳은 {k}({g(measured[k])}㎍/㎥, {by[k]['pm25_grade']})입니다."
+            short = f"가장 깨끗한 곳 {k} PM2.5 {g(measured[k])}"
+        return cited(text, r, short=short, data={"type": "air_quality", **r.data})
 
 
 WIND_RE = re.compile(r"바람|풍속|wind", re.I)
 UV_RE = re.compile(r"자외선|uv", re.I)
 
 
+# "제일 추운 구", "공기 제일 깨끗한 데": over all districts, whatever district the conversation was about
+COLDEST_RE = re.compile(r"(?:제일|가장)\s?(?:춥|추운|쌀쌀)")
+WARMEST_RE = re.compile(r"(?:제일|가장)\s?(?:덥|더운|따뜻)")
+CLEANEST_RE = re.compile(r"(?:제일|가장)\s?(?:깨끗|맑|좋)")
+
+
 class ActionWeather(CityAction):
     intent = "weather"
 
     async def answer(self, ctx: Context) -> Reply:
-        district = await ctx.district_of()
+        cold, warm = COLDEST_RE.search(ctx.text), WARMEST_RE.search(ctx.text)
+        ranked = bool(cold or warm) and not ctx.all_mentioned("district")
+        district = None if ranked else await ctx.district_of()
         r = await ctx.city.get("weather", district)
         d = r.data if district else r.data["city"]
         where = district or "서울"
@@ -266,6 +280,11 @@ class ActionWeather(CityAction):
         if d.get("uv") and UV_RE.search(ctx.text):
             text += f" 자외선 지수 {d['uv']}."
             short = f"{where} 자외선 {d['uv']}"
+        temps = {k: v["temp"] for k, v in (r.data.get("by_district") or {}).items() if v.get("temp") is not None}
+        if ranked and temps:
+            k = (min if cold else max)(temps, key=temps.__getitem__)
+            text += f" 지금 가장 {'추운' if cold else '따뜻한'} 곳은 {k}({g(temps[k])}℃)입니다."
+            short = f"가장 {'추운' if cold else '따뜻한'} 곳 {k} {g(temps[k])}℃"
         return cited(text, r, short=short, data={"type": "weather", "district": district, **d})
 
 

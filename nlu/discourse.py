@@ -192,7 +192,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     intent: re.compile(pattern, re.I)
     for intent, pattern in {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
-        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|더워|덥|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
+        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|추운|더워|덥|더운|따뜻|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
         "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
         "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
