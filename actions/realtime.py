@@ -204,6 +204,12 @@ class ActionTransitStatus(CityAction):
         return cited(text, r, short=short, data={"type": "subway_line", "line": line, **d})
 
 
+# "제일 추운 구", "공기 제일 깨끗한 데": over all districts, whatever district the conversation was about
+COLDEST_RE = re.compile(r"(?:제일|가장)\s?(?:춥|추운|쌀쌀)")
+WARMEST_RE = re.compile(r"(?:제일|가장)\s?(?:덥|더운|따뜻)")
+CLEANEST_RE = re.compile(r"(?:제일|가장)\s?(?:깨끗|맑|좋)")
+
+
 class ActionAirQuality(CityAction):
     intent = "air_quality"
 
@@ -244,12 +250,6 @@ class ActionAirQuality(CityAction):
 
 WIND_RE = re.compile(r"바람|풍속|wind", re.I)
 UV_RE = re.compile(r"자외선|uv", re.I)
-
-
-# "제일 추운 구", "공기 제일 깨끗한 데": over all districts, whatever district the conversation was about
-COLDEST_RE = re.compile(r"(?:제일|가장)\s?(?:춥|추운|쌀쌀)")
-WARMEST_RE = re.compile(r"(?:제일|가장)\s?(?:덥|더운|따뜻)")
-CLEANEST_RE = re.compile(r"(?:제일|가장)\s?(?:깨끗|맑|좋)")
 
 
 class ActionWeather(CityAction):

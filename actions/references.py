@@ -60,7 +60,8 @@ FLIP_RE = re.compile(
 )  # "승인으로 바꾸자" after a rejection
 CASE_RE = re.compile(r"(?<![가-힣])건(?:만|은|도|을)?(?![가-힣])")  # "기후동행카드 건만 취소해줘": an approval named by its case
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
-KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|(?<!려)놔")  # "돌려놔" is no "놔둬"  # "아니 그냥 둬": the undo is not wanted
+# "아니 그냥 둬": the undo is not wanted ("돌려놔" is no "놔둬")
+KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|(?<!려)놔")
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
 UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")  # 취소 also cancels a pending question: an undo only in context
@@ -85,7 +86,7 @@ FRAME_NOUNS = {"상황", "현황", "상태", "정보", "내용", "자세", "대�
 # What a classifier guesses for a message without a topic of its own (below FOLLOW_CONFIDENCE it is a guess).
 GUESSES = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "knowledge_question", "nlu_fallback", "out_of_scope"}
 FOLLOW_CONFIDENCE = 0.5
-SURE = 0.9
+SURE = discourse.SURE  # at or above this, the classifier's guess stands
 CLOSING_RE = re.compile(r"수고|고마|감사|잘\s?있어|이만|끝|됐어|bye|thank", re.I)  # "알았어 수고": a goodbye, not a follow-up
 # "집행률 제일 낮은 분야", "서울에서 제일 나쁜 데": over all, not the last one
 SUPERLATIVE_RE = re.compile(r"(?:제일|가장)\s?(?:낮|높|많|적|큰|작|느|빠|나쁘|나쁜|나빠|좋|심|붐비)")

@@ -203,9 +203,10 @@ def answer(question: str, public_only: bool = False, k: int = 3, context: str = 
     it joins the search, while the lead sentence is the one that best answers the follow-up itself."""
     question = absolute_years(question)
     asked = f"{context} {question}".strip()
-    found = search(f"{asked} {said_as(question)}".strip(), k, public_only)
+    written = said_as(question)
+    found = search(f"{asked} {written}".strip(), k, public_only)
     if context:  # "보행자 사망 비중은" after another question on the report: its own words find their passage too
-        found = list({h["id"]: h for h in search(f"{question} {said_as(question)}".strip(), k, public_only) + found}.values())
+        found = list({h["id"]: h for h in search(f"{question} {written}".strip(), k, public_only) + found}.values())
 
     def covered(h: dict[str, Any], rank: int) -> bool:
         passage = f"{h['title']} {h['section']} {h['text']}"
