@@ -442,7 +442,14 @@ async def crowds(ctx: Context) -> Reply:
     r = await ctx.city.get("place", loc[1])
     d = r.data
     name = name_en(loc[1])
-    if ctx.time and d.get("forecast"):  # "What about around 5 pm?": the hourly forecast
+    at = discourse.hour(ctx.text)
+    if ctx.time and (f := next((f for f in d.get("forecast") or [] if at is not None and int(f["time"][11:13]) == at), None)):
+        state = CONGESTION.get(f["congestion"], "busy")  # "What about around five pm?": that hour
+        people = f"{f['population_min']:,}–{f['population_max']:,}"
+        return cited(
+            f"Around {f['time'][11:16]} {name} should be {state}, about {people} people.", r, short=f"{name} {f['time'][11:16]}: {state}"
+        )
+    if ctx.time and d.get("forecast"):  # "later today?": the hourly forecast
         hours = ", ".join(
             f"{f['time'][11:16]} {CONGESTION.get(f['congestion'], 'busy')} (up to {f['population_max']:,})" for f in d["forecast"]
         )

@@ -70,8 +70,9 @@ class ActionNavigate(CityAction):
             await ctx.records.audit(ctx.actor, "screen.navigate", screen, directive)
             text = "이전 화면으로 돌아갑니다." if screen == "back" else f"{josa(label, '으로')} 이동합니다."
             return Reply(text, short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive})
-        if loc := ctx.location():
-            kind, name = loc
+        wall = next((w for w in WALL_WORDS if w[0].search(text)), None)
+        if (loc := ctx.location()) and not (wall and not any(ctx.mentioned(k) for k in ("district", "place", "station"))):
+            kind, name = loc  # a place named, or the last one ("재난 화면 띄워" after a place is the screen)
             target: dict[str, Any] = {"kind": kind, "name": name}
             if kind == "place":
                 target["code"] = (await ctx.city.get("place", name)).data.get("code")
@@ -83,13 +84,13 @@ class ActionNavigate(CityAction):
                 directives=[directive],
                 data={"type": "navigate", **directive},
             )
-        for rx, screen, layer, label in WALL_WORDS:  # "예산 화면으로", "공약 화면 띄워", "재난 화면": the wall's own screens
-            if rx.search(text):
-                directive = {"type": "navigate", "screen": screen, **({"layer": layer} if layer else {})}
-                await ctx.records.audit(ctx.actor, "screen.navigate", screen, directive)
-                return Reply(
-                    f"{josa(label, '으로')} 이동합니다.", short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive}
-                )
+        if wall:  # "예산 화면으로", "공약 화면 띄워", "재난 화면": the wall's own screens
+            _, screen, layer, label = wall
+            directive = {"type": "navigate", "screen": screen, **({"layer": layer} if layer else {})}
+            await ctx.records.audit(ctx.actor, "screen.navigate", screen, directive)
+            return Reply(
+                f"{josa(label, '으로')} 이동합니다.", short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive}
+            )
         return Reply(
             "어느 화면으로 이동할까요? 도시 현황, 행정 현황, 시민 여론, 서울 이력서, 디지털 자료실 또는 사업 이름을 말씀해 주세요.",
             short="어느 화면인가요?",

@@ -6,6 +6,8 @@ import re
 
 from rasa_sdk.events import SlotSet
 
+from nlu import discourse
+
 from . import references
 from .base import CityAction, Context, Reply, cited, no_data_for, stamp
 from .citydata import UnknownKey
@@ -325,13 +327,18 @@ class ActionLivingPopulation(CityAction):
             if ctx.time:  # "이따 저녁에 붐벼?": the forecast is the answer
                 if not d.get("forecast"):
                     return no_data_for(ctx.time, self.intent)
+                data = {"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}}
+                at = discourse.hour(ctx.text)
+                if f := next((f for f in d["forecast"] if at is not None and int(f["time"][11:13]) == at), None):  # "다섯 시쯤이면"
+                    people = f"약 {approx(f['population_min'])}~{approx(f['population_max'])}명"
+                    return cited(
+                        f"{place} {when(f['time'])} 예측은 '{f['congestion']}', {people}입니다.",
+                        r,
+                        short=f"{place} {f['time'][11:16]} {f['congestion']} {people}",
+                        data=data,
+                    )
                 hours = ", ".join(f"{when(f['time'])} '{f['congestion']}'(약 {approx(f['population_max'])}명)" for f in d["forecast"])
-                return cited(
-                    f"{place} 혼잡 예측입니다: {hours}.",
-                    r,
-                    short=f"{place} 예측 {d['forecast'][-1]['congestion']}",
-                    data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}},
-                )
+                return cited(f"{place} 혼잡 예측입니다: {hours}.", r, short=f"{place} 예측 {d['forecast'][-1]['congestion']}", data=data)
             text = f"{place} 지금 '{d['congestion']}' 상태, 약 {approx(d['population_min'])}~{approx(d['population_max'])}명입니다. {d['message']}"
             if d.get("forecast"):
                 f = d["forecast"][-1]

@@ -227,9 +227,10 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         kind = NOUN_TYPES[m.group(1)]
         if kind not in said and slots.get(kind):
             asked = discourse.topic(text) if kind in ("station", "park", "road") else None  # "그 역 지금 사람 많아요"
+            asked = "navigate" if intent == "navigate" else asked  # "그 사업 화면으로 넘어가": the wall, to that project
             return {
                 **parse,
-                "intent": {**parse["intent"], "name": asked if asked in FOLLOW_UP_INTENTS else TYPE_INTENTS[kind]},
+                "intent": {**parse["intent"], "name": asked if asked in {*FOLLOW_UP_INTENTS, "navigate"} else TYPE_INTENTS[kind]},
                 "entities": [*parse["entities"], entity(kind, slots[kind])],
             }
     last = slots.get("last_intent")

@@ -30,10 +30,19 @@ TIMES: list[tuple[str, str]] = [
     ("next_year", r"내년|next year"),
     (
         "later_today",
-        r"(?:\d{1,2}|두|세)\s?시간\s?(?:뒤|후)|이따|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|tonight|this evening|later today|\d{1,2}\s?(?:pm|p\.m\.)|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에|는|엔)",
+        r"(?:\d{1,2}|두|세)\s?시간\s?(?:뒤|후)|이따|예측|나중에|오후\s?\d{1,2}\s?시|저녁|밤에|퇴근\s?시간|tonight|this evening|later today|(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s?(?:pm|p\.m\.)|(?<![가-힣])(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시\s?(?:쯤|경|께|에|는|엔|면|이면|되면|\s되면)",
     ),
 ]
 TIME_RES = [(value, re.compile(pattern, re.I)) for value, pattern in TIMES]
+# the hour of "다섯 시쯤", "오후 4시", "five pm"; the last one said wins ("네 시 아니 다섯 시")
+HOUR_RE = re.compile(
+    r"(?<![가-힣\d])(오전\s?)?(\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s?시(?=$|[\s?？.]|쯤|경|께|에|는|엔|면|이|요|까지|반)"
+    r"|\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s?(?:(am|a\.m\.)|pm|p\.m\.|o'?clock)",
+    re.I,
+)
+HOUR_WORDS = {w: i for i, w in enumerate("한 두 세 네 다섯 여섯 일곱 여덟 아홉 열 열한 열두".split(), 1)} | {
+    w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)
+}
 
 
 CORRECTION_RE = re.compile(r"(?:말고|아니고|아니라|말구)\s?\S")
@@ -48,6 +57,18 @@ def time_entity(text: str) -> dict[str, Any] | None:
         if m := rx.search(text):
             return {"entity": "time", "value": value, "start": m.start(), "end": m.end(), "confidence_entity": 1.0, "extractor": "pattern"}
     return None
+
+
+def hour(text: str) -> int | None:
+    """The clock hour asked about, 0-23; an hour under 12 is the afternoon's unless said as the morning's (it is
+    asked of today's forecast)."""
+    found = list(HOUR_RE.finditer(text))
+    if not found:
+        return None
+    m = found[-1]
+    word, morning = (m.group(2), m.group(1)) if m.group(2) else (m.group(3), m.group(4))
+    n = int(word) if word.isdigit() else HOUR_WORDS[word.lower()]
+    return n + 12 if n < 12 and not morning else n % 24
 
 
 def scope_entity(text: str) -> dict[str, Any] | None:
@@ -197,7 +218,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
-        "living_population": r"인파|붐[비벼빔빌빕]|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
+        "living_population": r"인파|붐[비벼빔빌빕]|미어\s?터|바글|발\s?디딜|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
         "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내)\s?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|다친\s?사람|다쳤|부상자|인명\s?피해|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
         r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
         "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
@@ -214,6 +235,10 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
 }
 
 
+# "공약 이행 현황 있는 화면으로 바꿔줘요", "재난 화면 띄워": the wall moves (a CCTV "화면" is the camera's)
+SCREEN_MOVE_RE = re.compile(
+    r"화면\s?(?:으로|을|좀)?\s?(?:좀\s?)?(?:넘어가|넘겨|바꿔|바꾸|돌려|이동|전환|옮겨|가\s?(?:줘|자|죠)|열어|띄워|켜)"
+)
 PARK_ACCESS_RE = re.compile(r"(?:공원|둘레길|숲).{0,12}(?:들어갈\s?수|걸을\s?수|산책|입장|출입|개방|통제|문\s?열|열려|닫혀)")
 
 
@@ -266,9 +291,11 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))
     ):
         return "out_of_scope"
+    if SCREEN_MOVE_RE.search(text) and intent not in ("navigate", "cctv_view") and topic(text) != "cctv_view":
+        return "navigate"
     if intent == "living_population" and PARK_ACCESS_RE.search(text):  # a park is a place too: entry is the park's status
         return "park_info"
-    if (weak or intent == "knowledge_question") and intent != "nlu_fallback" and (named := topic(text)) and named != intent:
+    if (weak or intent == "knowledge_question") and (named := topic(text)) and named != intent:
         return named
     if confidence < SURE and intent in TOPIC_WORDS and (named := topic(text)) and named != intent:
         return named  # "다친 사람 있어": the words name another data topic than the unsure guess
