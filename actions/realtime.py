@@ -24,6 +24,7 @@ def g(x: float | None) -> str:
 WHICH_DISTRICT_RE = re.compile(r"(?:어느|무슨|어떤)\s?구|구가\s?(?:어디|어느)|자치구\s?중")
 WHERE_RE = re.compile(r"어디|어느\s?(?:동|곳)|위치|난\s?(?:데|곳)|where", re.I)
 ALERT_RE = re.compile(r"문자|경보|주의보|특보|알림|alert", re.I)
+ALERTS_LISTED_RE = re.compile(r"뭐|무슨|어떤|목록|모두|전부|(?<![가-힣])다\s|몇\s?(?:건|개|통)|what|which|any", re.I)
 
 
 INJURY_RE = re.compile(r"다친|다쳤|부상|인명\s?피해|사상자|injur|casualt", re.I)
@@ -47,7 +48,11 @@ class ActionDisasterStatus(CityAction):
         elif active:
             if district:  # the watch: what is still going on there ("강서구 주택 화재 진화 중")
                 short = f"{where} {active[0]['type']} {active[0]['status']} · 화재 {d['fire']}·구조 {d['rescue']}"[:40]
-            text += " 진행 중: " + ", ".join(f"{i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3]) + "."
+            text += (
+                " 진행 중: "
+                + ", ".join(f"{i.get('location') or i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3])
+                + "."
+            )
         else:
             text += " 현재 진행 중인 대형 재난은 없습니다."
         if INJURY_RE.search(ctx.text):  # "다친 사람 있어": the casualties of the day's incidents
@@ -56,12 +61,18 @@ class ActionDisasterStatus(CityAction):
             short = f"{where} 인명 피해 {f'{hurt}명' if hurt else '없음'} · 화재 {d['fire']}"
         # "한파 문자 나갔어?": the latest alert of the kind asked about, else the latest of all
         asked = [a for a in alerts.data if a.get("kind") and a["kind"] in ctx.text] if ALERT_RE.search(ctx.text) else []
-        if asked or alerts.data:
+        if ALERT_RE.search(ctx.text) and ALERTS_LISTED_RE.search(ctx.text) and not asked and len(alerts.data) > 1:
+            listed = sorted(alerts.data, key=lambda x: x["created_at"])  # "오늘 재난 문자 온 거 뭐 있어요": all of them
+            text += f" 오늘 재난문자 {len(listed)}건: " + " ".join(
+                f"({a['kind']}, {a['created_at'][11:16]}) {a['message']}" for a in listed
+            )
+            short = f"재난문자 {len(listed)}건: " + ", ".join(f"{a['kind']} {a['created_at'][11:16]}" for a in listed)
+        elif asked or alerts.data:
             a = max(asked or alerts.data, key=lambda x: x["created_at"])
-            label = f"{a['kind']} 재난문자" if asked else "최근 재난문자"
-            text += f" {label}({when(a['created_at'])}, {a['level']}): {a['message']}"
-            if asked:
-                short = f"{a['kind']} 문자 {a['created_at'][11:16]} 발송"
+            label = f"{a['kind']} 재난문자(" if asked else f"최근 재난문자({a['kind']}, "
+            text += f" {label}{when(a['created_at'])}, {a['level']}): {a['message']}"
+            if asked:  # the watch: when, and where it was about ("[강서구청] 화곡동 일대 …")
+                short = f"{a['kind']} 문자 {a['created_at'][11:16]} {a['message'].split('] ', 1)[-1]}"[:40]
         return Reply(
             f"{text} {stamp(r)}",
             short=short,

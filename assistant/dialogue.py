@@ -23,7 +23,11 @@ from nlu import discourse, domain, entities, korean
 from .storage import Storage
 
 # "인구랑 예산 같이 알려줘", "날씨하고 미세먼지", "교통 상황, 지하철 운행": a conjunction between two requests
-CONJUNCTION_RE = re.compile(r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|\s*(?:,|그리고|및)\s*")
+# or a clause ending in 고 after a verb of showing: "몇 건인지 보고 …", "카메라 띄우고 …", "알려주고 …" ("점검 보고" is a report)
+CONJUNCTION_RE = re.compile(
+    r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|(?:(?<=지\s보)|(?<=띄우)|(?<=[려여워]주)|(?<=켜))고\s+|\s*(?:,|그리고|및)\s*"
+)
+ACTS = {"call_officer", "navigate"}  # a request that acts, after the questions ("…보고 도로관리과장 연결해줘")
 MULTI_CONFIDENCE = 0.5
 MULTI_CUE_RE = re.compile(r"한꺼번에|한\s?번에|동시에|같이|함께|모두|전부|둘\s?다|셋\s?다|다\s?(?:알려|보고|보여)")
 
@@ -224,12 +228,15 @@ class EmbeddedDialogue:
             names = self.nlu.names(p["text"], intent=parts[-1]["intent"]["name"])  # "혜화역이랑 안국역 열차": stations
             if parts[-1] in asks and names and not discourse.topic(p["text"]) and accepts(parts[-1]["intent"]["name"], names):
                 p["intent"], p["entities"] = {**parts[-1]["intent"]}, names
-        for p in parts:
+        acting = parts[-1]["intent"]["name"] in ACTS and parts[-1]["intent"]["confidence"] >= actions.references.SURE
+        for p in parts[: -1 if acting else None]:
             if p not in asks and not discourse.topic(p["text"]) and (names := self.nlu.names(p["text"])):
                 p["intent"], p["entities"] = {**asks[0]["intent"]}, names
-        if any(p["intent"]["name"] not in actions.FOLLOW_UP_INTENTS for p in parts):
+        if any(p["intent"]["name"] not in actions.FOLLOW_UP_INTENTS for p in parts[: -1 if acting else None]):
             return [parse]
         keys = [(p["intent"]["name"], tuple(str(e["value"]) for e in p["entities"])) for p in parts]
         if len(set(keys)) != len(keys):  # the same question twice is one question
             return [parse]
-        return [{**p, "text": text if i == 0 else p["text"]} for i, p in enumerate(parts)]
+        return [
+            q for i, p in enumerate(parts) for q in each_name({**p, "text": text if i == 0 else p["text"]})
+        ]  # "배추 무 값 알려주고 쌀도"

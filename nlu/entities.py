@@ -120,7 +120,20 @@ DECISION_RE = re.compile("|".join(DECISIONS))
 SCREEN_VALUES = {"main", "city_status", "admin_status", "public_opinion", "seoul_resume", "reading_room", "back"}
 
 
-FUZZY_TYPES = {"district", "place", "station", "project", "department", "park", "road", "item", "pledge", "subway_line"}
+FUZZY_TYPES = {
+    "district",
+    "place",
+    "station",
+    "project",
+    "department",
+    "park",
+    "road",
+    "item",
+    "pledge",
+    "subway_line",
+    "topic",
+    "indicator",
+}
 WORD_RE = re.compile(r"[가-힣]{2,}")
 
 

@@ -56,6 +56,8 @@ SETS = {
     "conversations_7.yml": 0.86,
     # 226/326 = 0.693 on its first full run (102 sessions, written after seven rounds of fixes); 245/326 = 0.752 now
     "conversations_8.yml": 0.73,
+    # 249/333 = 0.748 on its first full run (104 sessions, written after eight rounds of fixes)
+    "conversations_9.yml": 0.74,
 }
 
 KINDS = (
@@ -167,8 +169,8 @@ def test_conversations_as_users_meet_them(app, name):
     by_kind: dict[str, list[bool]] = defaultdict(list)
     by_role: dict[str, list[bool]] = defaultdict(list)
     failures: list[tuple[str, dict, dict, list[str]]] = []
-    for session in SESSIONS[name]:
-        sid = f"conv-{name}-{session['id']}"
+    for i, session in enumerate(SESSIONS[name]):
+        sid = f"conv-{name}-{i}"  # a session id is at most 64 characters
         app.portal.call(_pending_again, app.app.state.storage)  # each session starts from the sample's pending list
         for turn in session["turns"]:
             drain()
@@ -233,7 +235,7 @@ def test_the_set_is_large_and_varied_enough(name):
 
 # Training examples older than the sets (nlu/data as of a16731e, 2026-11-22) that writers of the fourth and later sets
 # happened to say word for word: common phrases, not copies of the held-out turns.
-OLDER_THAN_THE_SETS = {"이전 화면", "결재 올라온 거 뭐 있어", "안녕하세요", "잘 있어요", "고맙습니다", "통화 종료", "감사합니다", "올림픽대로", "응 승인해"}
+OLDER_THAN_THE_SETS = {"이전 화면", "결재 올라온 거 뭐 있어", "안녕하세요", "잘 있어요", "고맙습니다", "통화 종료", "감사합니다", "올림픽대로", "응 승인해", "네 승인합니다", "응 그렇게 해"}
 
 
 def test_the_set_stays_out_of_training_data():
