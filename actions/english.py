@@ -271,7 +271,7 @@ BUS_RE = re.compile(r"\bbus(?:es)?\b", re.I)
 
 async def transit(ctx: Context) -> Reply:
     subway_named = ctx.all_mentioned("subway_line") or ctx.all_mentioned("station")
-    if not subway_named and (bus := ctx.mentioned("bus_route")):  # "And line 6?" after a bus: the line
+    if (not subway_named or BUS_RE.search(ctx.text)) and (bus := ctx.mentioned("bus_route")):  # "And line 6?" after a bus: the line
         return await bus_arrivals(ctx, str(bus))
     # "And line 6?" right after a station's arrivals: that station, that line (if it stops there)
     said, line = ctx.mentioned("station"), ctx.mentioned("subway_line")
@@ -566,7 +566,7 @@ def park_facts(name: str, d: dict[str, Any]) -> str:
         level = DIFFICULTY.get(d.get("difficulty") or "", "of mixed difficulty")
         text += f" It is {d['length_km']:g} km long, takes {hours_en(d['duration'])} and is {level}"
         text += f"; it starts at the {name_en(d['start_point'])}." if d.get("start_point") else "."
-    return text + f" About {d['visitors_today']:,} visitors today."
+    return text + f" {d['visitors_today']:,} visitors today."
 
 
 async def ranked_courses(ctx: Context, how: str) -> Reply:
@@ -1017,6 +1017,7 @@ LIMITS_EN = {
     "market": "I can't forecast stock, housing or currency markets.",
     "politics": "I can't discuss elections, polls or political parties.",
     "entertain": "I'm no good at songs or jokes, but ask me anything about Seoul.",
+    "alarm": "I can't set alarms or timers; your phone or watch can.",
     "wifi": "I can't give Wi-Fi details; the venue's information desk or notices can.",
     "parking": "I can't show free parking spaces; Seoul's parking site (parking.seoul.go.kr) or a map app can.",
     "export": "I can't export data as files; open data is at data.seoul.go.kr.",

@@ -11,7 +11,7 @@ from nlu import discourse
 from . import references
 from .base import CityAction, Context, Reply, cited, no_data_for, stamp
 from .citydata import UnknownKey
-from .korean import approx, josa, when
+from .korean import approx, josa, number, when
 from .overview import DISTRICTS
 
 WATER_LIMITS = "탁도 0.5NTU 이하, 잔류염소 0.1~4.0mg/L, pH 5.8~8.5"
@@ -136,6 +136,8 @@ class ActionTrafficStatus(CityAction):
 
 
 TOWARD_RE = re.compile(r"가는|방면|방향")  # "문산 가는 건요": a direction of the station's trains
+WHY_RE = re.compile(r"왜|이유|\bwhy\b", re.I)
+BUS_WORD_RE = re.compile(r"버스|\bbus\b", re.I)
 
 
 class ActionTransitStatus(CityAction):
@@ -143,7 +145,7 @@ class ActionTransitStatus(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         rail = ctx.all_mentioned("subway_line") or ctx.all_mentioned("station")  # "6호선 쪽만" after a bus: the line
-        if bus := None if rail else ctx.mentioned("bus_route"):
+        if bus := None if rail and not BUS_WORD_RE.search(ctx.text) else ctx.mentioned("bus_route"):  # "건대입구 2412 버스"
             r = await ctx.city.get("bus", str(bus))
             d = r.data
             arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])
@@ -159,10 +161,12 @@ class ActionTransitStatus(CityAction):
         after = ctx.tracker.get_slot("last_intent") == self.intent and (
             references.bare_names(ctx.tracker.latest_message) or TOWARD_RE.search(ctx.text)
         )
-        if station := named or (ctx.value("station") if not line or ctx.follow_up or after else None):
+        why = WHY_RE.search(ctx.text) and line  # "왜요?" after a line's delay: the line's reason, not a station's trains
+        if station := named or (ctx.value("station") if (not line or ctx.follow_up or after) and not why else None):
             r = await ctx.city.get("station", station)
             arrivals = r.data["arrivals"]
-            shown = [a for a in arrivals if not line or a["line"] == line]
+            lines = ctx.all_mentioned("subway_line") or [line]  # "여의도역 5호선이랑 9호선 둘 다": each line said
+            shown = [a for a in arrivals if not line or a["line"] in lines]
             shown = [a for a in shown if a["destination"] in ctx.text] or shown  # "문산 가는 건요": that direction
             if not shown and line and not named:
                 return await self.line_status(ctx, line)  # the line does not stop there: the line itself
@@ -426,16 +430,48 @@ class ActionParkInfo(CityAction):
         except UnknownKey:
             raise UnknownKey(park) from None
         d = r.data
+        if (courses := await self.courses(ctx, park)) and (CLOSED_RE.search(ctx.text) or "코스" in ctx.text):
+            return courses  # "서울둘레길 막아 놓은 코스 있어": the courses, not the whole trail
         text = f"{park}: {d['status']}."
         if d["kind"] == "둘레길":
             text += f" 길이 {g(d['length_km'])}km, {d['duration']} 소요, 난이도 {d['difficulty']}, 시작점 {d['start_point']}."
         else:
             text += f" {d['hours']}."
-        text += f" 오늘 방문객 약 {approx(d['visitors_today'])}명."
+        text += f" 오늘 방문객 {number(d['visitors_today'])}명."  # a count at the gates, not an estimate
         if d["notice"]:
             text += f" 안내: {d['notice']}."
         reply = cited(text, r, short=f"{park} {d['status']}", data={"type": "park", "park": park, **d})
         reply.events += await park_as_place(ctx, park)
+        return reply
+
+    async def courses(self, ctx: Context, trail: str) -> Reply | None:
+        """The trail's courses: those with a closure (and until when) or, when none is closed, all of them."""
+        r = await ctx.city.get("park", None)
+        found = {k: v for k, v in r.data.items() if k.startswith(f"{trail} ")}
+        if not found:
+            return None
+        closed = {k: v for k, v in found.items() if v["status"] != "정상 개방"}
+        shown = closed if CLOSED_RE.search(ctx.text) else found
+        by_notice: dict[str, list[str]] = {}  # "5·7·8코스(낙엽 정비 작업으로 …)": one notice said once
+        for k, v in shown.items():
+            by_notice.setdefault(v["notice"] or v["status"], []).append(k.removeprefix(trail).strip())
+        listed = ", ".join(f"{'·'.join(ks)}({notice})" for notice, ks in by_notice.items())
+        text = (
+            f"{trail} {len(found)}개 코스 중 {len(closed)}개 코스에 통제가 있습니다: {listed}."
+            if shown is closed and closed
+            else f"{trail} 코스는 {listed}입니다."
+            if shown is found
+            else f"{trail} {len(found)}개 코스 모두 정상 개방 중입니다."
+        )
+        short = (
+            f"통제: {', '.join(k.removeprefix(trail).strip() for k in closed)}"
+            if shown is closed and closed
+            else f"{trail} {len(found)}개 코스"
+        )
+        reply = cited(text, r, short=short[:40], data={"type": "parks", "parks": shown})
+        reply.events.append(SlotSet("listed_items", {"entity": "park", "intent": self.intent, "items": list(shown)}))
+        if len(shown) == 1:
+            reply.events.append(SlotSet("park", next(iter(shown))))
         return reply
 
     async def by_difficulty(self, ctx: Context, level: str) -> Reply:
@@ -465,7 +501,10 @@ async def park_as_place(ctx: Context, park: str) -> list:
     return [SlotSet("place", park), SlotSet("district", None), SlotSet("station", None)]
 
 
-DIFFICULTY_RE = re.compile(r"(?:(쉬운|쉽|초보|편한|가벼운)|(?:어려운|힘든|험한))\s?(?:코스|길|데|곳)")
+DIFFICULTY_RE = re.compile(
+    r"(?:(쉬운|쉽|초보|편한|가벼운)|(?:어려운|힘든|험한))[가-힣\s]{0,8}?(?:코스|길|데|곳)"
+)  # "초보가 걷기 좋은 코스"
+CLOSED_RE = re.compile(r"통제|막[아혀힌히은]|닫|폐쇄|못\s?(?:가|들어)|언제까지|closed|shut|until", re.I)
 CLOSE_RE = re.compile(r"닫아|닫고|꺼\s?줘|끄고|꺼|치워|내려|그만")
 
 

@@ -75,7 +75,9 @@ DOCUMENT_CUE_RE = re.compile(
     r"|[다라]고\s?(?:돼|되어|나와|적혀|써|쓰여)|어떻게\s?(?:추정|산출|계산|측정|집계|정해)"  # "…추정한다고 돼 있어요"
 )
 # A question (not a follow-up) the classifier could only guess at: the documents may answer it.
-QUESTION_RE = re.compile(r"어떤|어떻게|몇|얼마|뭐|무엇|무슨|언제|어디|왜|누가|나요|까요|[?？]")
+QUESTION_RE = re.compile(
+    r"어떤|어떻게|몇|얼마|뭐|무엇|무슨|언제|어디|왜|누가|나요|까요|[?？]|(?:해도|가도)\s?(?:되|돼)|(?:있나|없나|되나|인가|있어요)$"
+)
 
 
 # A short message that leans on the one before: "목표는요", "언제까지 통제한대요", "2017년엔 며칠이었어요?".
@@ -160,7 +162,7 @@ def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
 
 BUS_NUMBER_RE = re.compile(r"\s*([Nn]?\d{2,4})\s?번?\s?(?:버스)?(?:은|는|도)?\s?요?[?？]?\s*$")
 DECIDABLE = GUESSES | {"inform", "navigate", "approval_list", "project_status"}  # "…보고서 승인" taken for these
-NEWS_RE = re.compile(r"(?:관련|최근)\s?(?:뉴스|보도|기사|소식|언론)")
+NEWS_RE = re.compile(r"(?:관련|최근)(?:에|해서)?\s?(?:뉴스|보도|기사|소식|언론)|(?:뉴스|보도|기사)\s?(?:난|나온|났|뜬|있)")
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")  # the place just talked about
 MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items() if kind != "station"}  # project_status -> project …
 ONLY_RE = re.compile(r"(?:쪽|것|거)?만\s?(?:요)?[?？.]?$")  # "6호선 쪽만": the last answer, narrowed
@@ -298,6 +300,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return {**route(parse, "project_status"), "follow_up": True}  # "관련 뉴스" after a project: its news
     if THERE_RE.search(text) and (slots.get("place") or slots.get("station")) and intent == "admin_indicator" and "인구" in text:
         return route(parse, "living_population")  # "거기 인구는": the crowd at the place just talked about
+    if THERE_RE.search(text) and slots.get("park") and last == "park_info" and intent == "living_population" and kind_free(parse):
+        return {**route(parse, "park_info"), "follow_up": True}  # "오늘 거기 사람 많이 갔나요" after a course: its visitors
     kind = MAIN_KIND.get(intent)
     if kind and kind not in said and slots.get(kind) and elliptic(text, parse["entities"]) and not TYPE_NOUN_RE.search(text):
         return {**parse, "follow_up": True}

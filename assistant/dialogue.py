@@ -25,9 +25,10 @@ from .storage import Storage
 # "인구랑 예산 같이 알려줘", "날씨하고 미세먼지", "교통 상황, 지하철 운행": a conjunction between two requests
 # or a clause ending in 고 after a verb of showing: "몇 건인지 보고 …", "카메라 띄우고 …", "알려주고 …" ("점검 보고" is a report)
 CONJUNCTION_RE = re.compile(
-    r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|(?:(?<=지\s보)|(?<=띄우)|(?<=[려여워]주)|(?<=켜))고\s+|\s*(?:,|그리고|및)\s*"
+    r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|(?:(?<=지\s보)|(?<=띄우)|(?<=[려여워]주)|(?<=[려여워]\s주)|(?<=켜))고\s+|\s*(?:,|그리고|및)\s*"
 )
-ACTS = {"call_officer", "navigate"}  # a request that acts, after the questions ("…보고 도로관리과장 연결해줘")
+EN_JOIN_RE = re.compile(r"\band\b|&|,", re.I)
+ACTS = {"call_officer"}  # a request that acts, after the questions ("…보고 도로관리과장 연결해줘")
 MULTI_CONFIDENCE = 0.5
 MULTI_CUE_RE = re.compile(r"한꺼번에|한\s?번에|동시에|같이|함께|모두|전부|둘\s?다|셋\s?다|다\s?(?:알려|보고|보여)")
 
@@ -199,9 +200,13 @@ class EmbeddedDialogue:
 
     def requests(self, text: str, parse: dict[str, Any]) -> list[dict[str, Any]]:
         """One parse per request in the message: split at 랑/하고/그리고/, when each side asks for different data."""
-        if parse.get("language") == "en":
-            return [parse]  # English is one request (its names are its own; Korean splitting reads none)
+        if parse.get("language") == "en":  # one request (its names are its own), but for topics joined: "Weather and air in Mapo"
+            topics = topics_in(text) if EN_JOIN_RE.search(text) else []
+            return [{**parse, "intent": {**parse["intent"], "name": t}} for t in topics] if 2 <= len(topics) <= 3 else [parse]
         pieces = [p for p in split(text) if p.strip()]
+        kinds = [e["entity"] for e in parse["entities"]]
+        if "station" in kinds and kinds.count("subway_line") >= 2:
+            return [parse]  # "여의도역 5호선이랑 9호선": one station's trains on both lines
         if len(pieces) < 2 and len(topics_in(text)) >= 2:
             names = self.nlu.names(text)
             rest = unnamed(text, names)  # "교통불편 민원": a complaint topic's name, not traffic
@@ -219,7 +224,9 @@ class EmbeddedDialogue:
             named = discourse.topic(p["text"])
             if named in actions.FOLLOW_UP_INTENTS and named != p["intent"]["name"] and p["intent"]["confidence"] < actions.references.SURE:
                 p["intent"] = {**p["intent"], "name": named, "confidence": MULTI_CONFIDENCE}
-        asks = [p for p in parts if p["intent"]["name"] in actions.FOLLOW_UP_INTENTS and p["intent"]["confidence"] >= MULTI_CONFIDENCE]
+        acting = parts[-1]["intent"]["name"] in ACTS and parts[-1]["intent"]["confidence"] >= actions.references.SURE
+        questions = actions.FOLLOW_UP_INTENTS | ({"approval_list"} if acting else set())  # "결재 목록 보여 주고 …과장 연결해"
+        asks = [p for p in parts if p["intent"]["name"] in questions and p["intent"]["confidence"] >= MULTI_CONFIDENCE]
         if not asks:
             return [parse]
         # "실업률과 고용률 같이", "보건이랑 교육 분야": a part with names but no topic word asks what the last part asks
@@ -228,11 +235,10 @@ class EmbeddedDialogue:
             names = self.nlu.names(p["text"], intent=parts[-1]["intent"]["name"])  # "혜화역이랑 안국역 열차": stations
             if parts[-1] in asks and names and not discourse.topic(p["text"]) and accepts(parts[-1]["intent"]["name"], names):
                 p["intent"], p["entities"] = {**parts[-1]["intent"]}, names
-        acting = parts[-1]["intent"]["name"] in ACTS and parts[-1]["intent"]["confidence"] >= actions.references.SURE
         for p in parts[: -1 if acting else None]:
             if p not in asks and not discourse.topic(p["text"]) and (names := self.nlu.names(p["text"])):
                 p["intent"], p["entities"] = {**asks[0]["intent"]}, names
-        if any(p["intent"]["name"] not in actions.FOLLOW_UP_INTENTS for p in parts[: -1 if acting else None]):
+        if any(p["intent"]["name"] not in questions for p in parts[: -1 if acting else None]):
             return [parse]
         keys = [(p["intent"]["name"], tuple(str(e["value"]) for e in p["entities"])) for p in parts]
         if len(set(keys)) != len(keys):  # the same question twice is one question

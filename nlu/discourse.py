@@ -137,6 +137,7 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     "entertain": re.compile(
         r"노래\s?(?:한\s?곡|불러|해\s?줘)|춤\s?(?:춰|춰줘)|농담|웃긴\s?(?:얘기|이야기)|sing (?:a|me)|tell (?:me )?a joke", re.I
     ),
+    "alarm": re.compile(r"알람|타이머|모닝콜|깨워\s?(?:줘|주세요)|set (?:an? )?(?:alarm|timer)", re.I),
     "wifi": re.compile(r"와이파이|wi-?fi|비번", re.I),
     "parking": re.compile(
         r"주차(?:장|할\s?(?:곳|데))\s?.{0,4}(?:빈\s?(?:자리|곳|칸)|남은\s?자리|자리\s?(?:있|남)|몇\s?(?:자리|면|칸))|parking (?:space|spot|lot)s?|where (?:can|do) i park",
@@ -191,6 +192,7 @@ STRONG = {
     "lottery",
     "entertain",
     "wifi",
+    "alarm",
     "parking",
     "export",
     "schedule",
@@ -215,12 +217,12 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
         "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|추운|더워|덥|더운|따뜻|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
         "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
-        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|막혀|막히|차\s?막|체증"
+        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|원활|원할한|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
-        "transit_status": r"지하철|\d\s?호선|버스|열차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
-        "living_population": r"인파|붐[비벼빔빌빕]|미어\s?터|바글|발\s?디딜|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbusy\b|packed",
+        "transit_status": r"지하철|\d\s?호선|(?<!리버)버스|열차|다음\s?차|막차|첫차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
+        "living_population": r"인파|붐[비벼빔빌빕]|미어\s?터|사람\s?(?:이\s?)?얼마나|바글|발\s?디딜|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbus(?:y|ier|iest)\b|packed",
         "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내|안내|긴급)\s?(?:안내\s?)?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|다친\s?사람|다쳤|부상자|인명\s?피해|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
-        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
+        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수|어디)|(?<![가-힣])(?:다\s)?(?:껐대|껐어|꺼졌)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
         "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
@@ -235,6 +237,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
 }
 
 
+OFFICIAL_RE = re.compile(r"공무원|직원|과장|국장|팀장|주무관|담당자|director|officer|official", re.I)
 # "공약 이행 현황 있는 화면으로 바꿔줘요", "재난 화면 띄워": the wall moves (a CCTV "화면" is the camera's)
 SCREEN_MOVE_RE = re.compile(
     r"화면\s?(?:으로|을|좀)?\s?(?:좀\s?)?(?:넘어가|넘겨|바꿔|바꾸|돌려|이동|전환|옮겨|가\s?(?:줘|자|죠)|열어|띄워|켜)"
@@ -258,10 +261,12 @@ YES_RE = re.compile(
 NO_RE = re.compile(r"^(?:아니|아니야|아니요|아뇨|아니에요|싫어|ㄴㄴ)[.!~]*$")
 GREETING_RE = re.compile(r"^(?:좋은\s?(?:아침|오후|저녁)(?:이에요|입니다|이야)?|안녕하세요|안녕|반가워요|반갑습니다)[,.!~]?\s+")
 SEE_YOU_RE = re.compile(
-    r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)(?![가-힣])|좋은\s?(?:하루|주말|저녁)\s?(?:보내|되세요)|^(?:ok|okay)?\s?bye\b",
+    r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)(?![가-힣])|(?:또|다시)\s?(?:올게|올께|들를게|찾아올게)|좋은\s?(?:하루|주말|저녁)\s?(?:보내|되세요)|^(?:ok|okay)?\s?bye\b",
     re.I,
 )
-SELF_INTRO_RE = re.compile(r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)[.!~]?$")
+SELF_INTRO_RE = re.compile(
+    r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)(?:[.!~,]?\s?(?:처음\s?(?:써|쓰|사용)[^.!~]{0,8}|잘\s?부탁\S*|반가워요|반갑습니다))*[.!~]?$"
+)  # "안녕하세요 교통정책과 이서연이에요 처음 써 봐요"
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
 
 
@@ -279,7 +284,7 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     if SELF_INTRO_RE.search(text) or (GREETING_RE.match(text) and weak):  # the rest was no request (embedded.parse)
         return "greet"  # "안녕하세요 교통정책과 이서연이에요", "안녕 오늘 토요일인데 나와 있네": a greeting
     if intent in CONVERSATIONAL and CORRECTION_RE.search(text) and any(e["entity"] not in ("time", "scope") for e in entities):
-        return "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
+        return topic(text) or "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
     if intent in ("affirm", "deny", "goodbye", "thanks") and END_CALL_RE.search(text):
         return "end_call"  # "됐어요 끊어요": the call, not a no
     if THANKS_RE.search(text) and not topic(text) and all(e["entity"] == "time" for e in entities) and intent != "goodbye":
@@ -287,12 +292,18 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     if intent in ("affirm", "deny") and THANKS_RE.search(text):
         return "thanks"  # "알았어 수고": thanks, not a yes
     found = cue(text)
+    if found == ("limit", "personal") and OFFICIAL_RE.search(text):
+        return "call_officer"  # "교통정책과 과장님 전화번호": asked of an official (the call action answers by role)
     if found and (
         weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))
     ):
         return "out_of_scope"
     if SCREEN_MOVE_RE.search(text) and intent not in ("navigate", "cctv_view") and topic(text) != "cctv_view":
         return "navigate"
+    kinds = {e["entity"] for e in entities}
+    crowd = "living_population" in (intent, topic(text))
+    if crowd and "park" in kinds and not kinds & {"place", "station", "district"}:
+        return "park_info"  # "서울식물원은 사람 많아요": a park's visitors (a hotspot is a place)
     if intent == "living_population" and PARK_ACCESS_RE.search(text):  # a park is a place too: entry is the park's status
         return "park_info"
     if (weak or intent == "knowledge_question") and (named := topic(text)) and named != intent:
