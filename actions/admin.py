@@ -6,7 +6,9 @@ import re
 
 from rasa_sdk.events import SlotSet
 
-from . import access
+from nlu import discourse
+
+from . import access, conversation
 from .base import CityAction, Context, Reply, cited
 from .korean import josa, number, won
 from .privacy import public_fields
@@ -89,6 +91,8 @@ class ActionPublicOpinion(CityAction):
     times = frozenset({"last_week"})  # each topic keeps this week's change against last week
 
     async def answer(self, ctx: Context) -> Reply:
+        if discourse.cue(ctx.text) == ("limit", "personal"):  # "소음 민원 들어온 주소": nobody's personal data, to anyone
+            return Reply(f"{conversation.LIMITS['personal'][0]} {conversation.CALL_CENTER}", short=conversation.LIMITS["personal"][1])
         topic = ctx.mentioned("topic")
         district = ctx.mentioned("district")
         if OWN_RE.search(ctx.text) and ctx.department and not (topic or district):

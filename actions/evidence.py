@@ -35,7 +35,9 @@ async def before(parse: dict[str, Any], citizen: bool, known: set[str]) -> dict[
         # "생활인구가 주민등록인구랑 뭐가 다른 거야", "나쁜 날엔 창문 어떻게 열어요": the documents define and advise
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
         return route(parse, "knowledge_question") if lead else parse
-    if intent in GUESSES - {"knowledge_question"} or (citizen and intent == "navigate"):  # citizens move no wall
+    if intent in GUESSES - {"knowledge_question"} or (
+        intent == "navigate" and (citizen or HOW_MANY_RE.search(text))
+    ):  # citizens move no wall
         if not QUESTION_RE.search(text) and intent != "nlu_fallback":
             return parse
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
@@ -71,6 +73,7 @@ DEFINITION_RE = re.compile(
 )
 # how to act, or which kind to use, not what is measured now ("마스크 써야 돼?" asks whether, from today's air)
 ADVICE_RE = re.compile(r"어떻게\s?(?:해야|하면|열|써|입|대비)|(?:어떤|무슨|뭘|무엇)\s?(?:마스크|걸)|아무거나\s?써|몇\s?번\s?(?:열|환기)")
+HOW_MANY_RE = re.compile(r"몇\s?(?:번|건|회|개|명)|얼마나\s?(?:자주|많이)")  # "화면 … 한 달에 몇 번이나 쓴대요": no move
 NOW_RE = re.compile(r"지금|현재|오늘|실시간|요즘")  # live data is asked for now
 
 

@@ -367,7 +367,7 @@ async def confirm(ctx: Context, pending: dict[str, Any]) -> Reply:
     )
 
 
-BACK_RE = re.compile(r"돌아가|이전\s?화면|뒤로\s?가|아까\s?화면|방금\s?화면")
+BACK_RE = re.compile(r"돌아가|이전\s?화면|뒤로\s?가|(?:아까|방금)\s?(?:보던\s?)?화면")
 BARE_SHOW_RE = re.compile(
     r"(?:화면\s?)?(?:그거|그걸|그\s?사업|이거|그쪽|거기)?\s*(?:화면에|화면으로|벽에|으로|로)?\s*(?:띄워|보여|넘겨|옮겨|가|이동)"
     r"\S{0,3}(?:\s?(?:줘|주세요|봐))?[.!]?"

@@ -41,7 +41,9 @@ TYPE_INTENTS = {
 DOCUMENT_WHERE_RE = re.compile(r"출처|어디(?:에|서)\s?나와|어느\s?(?:문서|자료|부분)|무슨\s?(?:문서|자료)")  # where, not what
 DOCUMENT_REF_RE = re.compile(r"(?:그|이|방금|아까)\s?(?:문서|자료|백서|보고서|내용)|출처|어디(?:에|서)\s?나와")
 APPROVAL_WORDS_RE = re.compile(r"문서|결재|승인|반려|기안")
-WHO_RE = re.compile(r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)")  # "그 분야 담당 부서 어디예요"
+WHO_RE = re.compile(
+    r"(?:담당|맡은|책임).{0,6}(?:어디|누구|어느)|맡은\s?(?:사람|분|부서|과|책임자|담당자)\s?(?:좀\s?)?연결"
+)  # "그 분야 담당 부서 어디예요"
 UNDO_STRONG_RE = re.compile(
     r"되돌|철회|번복|무르|물러|원래대로|없던\s?(?:걸|것|일)|다시\s?올려|안\s?한\s?(?:걸로|것으로)|미결로"
     r"|(?:대기|보류)\s?(?:상태)?\s?(?:로|으로)\s?(?:돌려|바꿔|해)"
@@ -72,7 +74,7 @@ CONFIRMED_RE = re.compile(r"오케이|좋아|확인|확정|맞(?:아|습니다|�
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
     r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
-    r"|[다라]고\s?(?:돼|되어|나와|적혀|써|쓰여)|어떻게\s?(?:추정|산출|계산|측정|집계|정해)"  # "…추정한다고 돼 있어요"
+    r"|[다라]고\s?(?:돼|되어|나와|적혀|써|쓰여)|(?:로|으로)\s?(?:돼|되어)\s?있(?:어|나|었|지)|어떻게\s?(?:추정|산출|계산|측정|집계|정해)"  # "…추정한다고 돼 있어요"
 )
 # A question (not a follow-up) the classifier could only guess at: the documents may answer it.
 QUESTION_RE = re.compile(
@@ -117,8 +119,8 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     if SUPERLATIVE_RE.search(text) and last != "knowledge_question":  # "제일 많이 쓴 메뉴는" after a document: the document
         return None
     confidence = parse["intent"]["confidence"]
-    if intent == last and kind_free(parse):
-        return intent  # the same question, about what the last one was about
+    if intent == last and kind_free(parse) and not TYPE_NOUN_RE.search(text):
+        return intent  # the same question, about what the last one was about ("공약 전체 중에": all of them)
     if last == "knowledge_question" and intent == "inform" and not parse["entities"]:
         return last  # "2017년은요?" after an answer from the documents
     if intent == "navigate" and ELLIPTIC_RE.search(text) and last in FOLLOW_UP_INTENTS and not ON_WALL_RE.search(text):
@@ -139,10 +141,10 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
 
 def course(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | None:
     """ "2코스는요" after 서울둘레길 5코스: the same trail's course 2; "둘래길 3코스": the trail said, course 3."""
-    m = COURSE_RE.search(parse["text"])
+    m = ([None, *COURSE_RE.finditer(parse["text"])])[-1]  # "3코스 아 아니 1코스": the last one said
     said = [e["value"] for e in parse["entities"] if e["entity"] == "park"]
     trail = said[0] if said else slots.get("park") or ""
-    if not m or "둘레길" not in trail or COURSE_RE.search(trail) and said:
+    if not m or "둘레길" not in trail or (said and (c := COURSE_RE.search(trail)) and c.group(1) == m.group(1)):
         return None
     return entity("park", f"{COURSE_RE.sub('', trail).strip()} {m.group(1)}코스")
 
@@ -171,6 +173,7 @@ TYPE_NOUN_RE = re.compile("|".join(n for n in NOUN_TYPES if len(n) > 1))  # "사
 
 CONNECT_RE = re.compile(r"연결|통화|전화|바꿔")
 ON_WALL_RE = re.compile(r"띄워|띄우|벽에|화면에|화면으로|올려")  # "그거 벽에 띄워봐": the wall, not a follow-up
+THIS_PERIOD_RE = re.compile(r"이번\s?주|이번\s?달|오늘|this week|today", re.I)
 COUNT_RE = re.compile(r"몇\s?(?:대|개|곳|군데)|얼마나\s?많")
 
 
@@ -300,6 +303,10 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return {**route(parse, "project_status"), "follow_up": True}  # "관련 뉴스" after a project: its news
     if THERE_RE.search(text) and (slots.get("place") or slots.get("station")) and intent == "admin_indicator" and "인구" in text:
         return route(parse, "living_population")  # "거기 인구는": the crowd at the place just talked about
+    if last == "living_population" and discourse.hour(text) is not None and kind_free(parse) and not discourse.topic(text):
+        return {**route(parse, last), "follow_up": True}  # "이따 세 시쯤엔 좀 빠질까요": the place's forecast at that hour
+    if last in FOLLOW_UP_INTENTS and intent in GUESSES and kind_free(parse) and THIS_PERIOD_RE.search(text) and not discourse.topic(text):
+        return {**route(parse, last), "follow_up": True}  # "이번 주 통틀어서는 몇 건이에요": the same question, now
     if THERE_RE.search(text) and slots.get("park") and last == "park_info" and intent == "living_population" and kind_free(parse):
         return {**route(parse, "park_info"), "follow_up": True}  # "오늘 거기 사람 많이 갔나요" after a course: its visitors
     kind = MAIN_KIND.get(intent)

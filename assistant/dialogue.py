@@ -88,13 +88,15 @@ def each_name(parse: dict[str, Any]) -> list[dict[str, Any]]:
     return [parse]
 
 
-def split(text: str) -> list[str]:
+def split(text: str, names: list[dict[str, Any]] = ()) -> list[str]:
     """The text cut at each conjunction; 과 joins only after a final consonant and 와 after a vowel ("사과 가격"
-    is one request, "실업률과 고용률" two)."""
+    is one request, "실업률과 고용률" two), and never inside a name ("재난안전과 김민수 과장")."""
     pieces, start = [], 0
     for m in CONJUNCTION_RE.finditer(text):
         word = m.group(0).strip()
         if word in ("과", "와") and ((ord(text[m.start() - 1]) - 0xAC00) % 28 == 0) != (word == "와"):
+            continue
+        if any(e["start"] <= m.start() < e["end"] for e in names if e.get("end")):
             continue
         pieces.append(text[start : m.start()])
         start = m.end()
@@ -203,7 +205,7 @@ class EmbeddedDialogue:
         if parse.get("language") == "en":  # one request (its names are its own), but for topics joined: "Weather and air in Mapo"
             topics = topics_in(text) if EN_JOIN_RE.search(text) else []
             return [{**parse, "intent": {**parse["intent"], "name": t}} for t in topics] if 2 <= len(topics) <= 3 else [parse]
-        pieces = [p for p in split(text) if p.strip()]
+        pieces = [p for p in split(text, self.nlu.names(text)) if p.strip()]
         kinds = [e["entity"] for e in parse["entities"]]
         if "station" in kinds and kinds.count("subway_line") >= 2:
             return [parse]  # "여의도역 5호선이랑 9호선": one station's trains on both lines

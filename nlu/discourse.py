@@ -21,7 +21,7 @@ SCOPE_RE = re.compile(r"서울\s?(?:시\s?)?전체|시\s?전체|전체\s?(?:기�
 TIMES: list[tuple[str, str]] = [
     ("day_after_tomorrow", r"모레|글피|day after tomorrow"),
     ("tomorrow", r"내일|tomorrow"),
-    ("weekend", r"주말|토요일|일요일|weekend|saturday|sunday"),
+    ("weekend", r"주말(?!이라|인데|이니|이어서)|토요일|일요일|weekend|saturday|sunday"),  # "주말이라 …": it is the weekend now
     ("next_week", r"다음\s?주|담주|next week"),
     ("yesterday", r"어제|그저께|그제|yesterday"),
     ("last_week", r"지난\s?주|저번\s?주|last week"),
@@ -108,7 +108,8 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "personal": re.compile(
         r"(?:신고|민원|제보|작성)(?:한|했|자|인).{0,8}(?:연락처|전화|번호|주소|이름|누구)|(?:연락처|전화번호|주소|주민\s?번호).{0,6}(?:알려|가르쳐|줘)"
-        r"|(?:공무원|직원|과장|주무관|담당자).{0,6}(?:휴대폰|핸드폰|휴대전화|개인\s?번호|집\s?주소)"
+        r"|(?:공무원|직원|과장|국장|팀장|주무관|담당자).{0,6}(?:휴대폰|핸드폰|휴대전화|개인\s?번호|집\s?주소|연락처|전화\s?번호|번호)"
+        r"|(?:phone|number|contact|address).{0,30}(?:director|officer|official|head of)|(?:director|officer|official).{0,20}(?:phone|number|contact)"
     ),
     "location": re.compile(r"(?:시장|마트|가게|식당|병원|약국).{0,6}(?:어디|위치)|어디.{0,6}(?:시장|마트|약국)"),
     "booking": re.compile(
@@ -222,7 +223,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "transit_status": r"지하철|\d\s?호선|(?<!리버)버스|열차|다음\s?차|막차|첫차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐[비벼빔빌빕]|미어\s?터|사람\s?(?:이\s?)?얼마나|바글|발\s?디딜|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbus(?:y|ier|iest)\b|packed",
         "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내|안내|긴급)\s?(?:안내\s?)?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|다친\s?사람|다쳤|부상자|인명\s?피해|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
-        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수|어디)|(?<![가-힣])(?:다\s)?(?:껐대|껐어|꺼졌)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
+        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수|어디|못\s?끈|안\s?꺼)|(?<![가-힣])(?:다\s)?(?:껐대|껐어|꺼졌)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
         "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
@@ -232,11 +233,12 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
         "pledge_status": r"공약|pledges?\b",
         "intl_cooperation": r"자매\s?(?:도시|결연)|우호\s?도시|수출(?:한|했|하)|정책\s?수출|sister cit|friendship cit",
-        "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b|몇\s?위|순위|랭킹|외신|해외\s?(?:언론|보도|매체)|수상|받은\s?상|행정상|어워드",
+        "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b|몇\s?위|몇\s?등(?!급)|순위|랭킹|외신|해외\s?(?:언론|보도|매체)|수상|받은\s?상|행정상|어워드",
     }.items()
 }
 
 
+COMPLAINT_RE = re.compile(r"민원|신고|제보|complain", re.I)
 OFFICIAL_RE = re.compile(r"공무원|직원|과장|국장|팀장|주무관|담당자|director|officer|official", re.I)
 # "공약 이행 현황 있는 화면으로 바꿔줘요", "재난 화면 띄워": the wall moves (a CCTV "화면" is the camera's)
 SCREEN_MOVE_RE = re.compile(
@@ -292,8 +294,9 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     if intent in ("affirm", "deny") and THANKS_RE.search(text):
         return "thanks"  # "알았어 수고": thanks, not a yes
     found = cue(text)
-    if found == ("limit", "personal") and OFFICIAL_RE.search(text):
-        return "call_officer"  # "교통정책과 과장님 전화번호": asked of an official (the call action answers by role)
+    if found == ("limit", "personal") and (OFFICIAL_RE.search(text) or COMPLAINT_RE.search(text)):
+        # "교통정책과 과장님 전화번호", "소음 민원 들어온 주소": asked of an official or a complaint (the actions refuse)
+        return "call_officer" if OFFICIAL_RE.search(text) else "public_opinion"
     if found and (
         weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))
     ):
@@ -310,8 +313,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return named
     if confidence < SURE and intent in TOPIC_WORDS and (named := topic(text)) and named != intent:
         return named  # "다친 사람 있어": the words name another data topic than the unsure guess
-    if weak and entities and all(e["entity"] in ("time", "scope") for e in entities):
-        return "inform"
+    if weak and entities and all(e["entity"] in ("time", "scope") for e in entities) and topic(text) != intent:
+        return "inform"  # "서울 전체로는?" ("서울 전체 화재 현황" names its topic)
     if intent in NAME_ONLY_GUESSES and confidence < WEAK and entities:
         return "inform"
     return intent
