@@ -200,7 +200,7 @@ class ActionProjectStatus(CityAction):
     intent = "project_status"
 
     async def answer(self, ctx: Context) -> Reply:
-        name = ctx.mentioned("project")
+        name = ctx.mentioned("project") or await self.named_after(ctx)
         if not name:
             r = await ctx.city.get("project", None)
             text = (
@@ -224,7 +224,17 @@ class ActionProjectStatus(CityAction):
             data.pop("documents")  # internal reports stay inside city hall
         elif d["documents"]:
             text += f" 관련 문서 {len(d['documents'])}건이 있습니다."
-        return cited(text, r, short=f"{name} {d['progress_pct']}% · {d['phase']}", data=data)
+        reply = cited(text, r, short=f"{name} {d['progress_pct']}% · {d['phase']}", data=data)
+        reply.events.append(SlotSet("project", name))  # named after a road ("영동대로 … 짓는 거"): "그 사업" next is this
+        return reply
+
+    @staticmethod
+    async def named_after(ctx: Context) -> str | None:
+        """ "영동대로 지하에 짓는 거": the one project named after the road or place said."""
+        said = [v for kind in ("road", "place", "district") for v in ctx.all_mentioned(kind)]
+        projects = (await ctx.city.get("project", None)).data if said else {}
+        found = [k for k in projects for v in said if k.startswith(str(v).removesuffix("구"))]
+        return found[0] if len(found) == 1 else None
 
 
 class ActionPledgeStatus(CityAction):

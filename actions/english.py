@@ -550,9 +550,25 @@ async def parks(ctx: Context) -> Reply:
         text = f"{len(r.data) - len(closed)} of {len(r.data)} parks and trails are fully open."
         text += f" Partly or fully closed: {', '.join(name_en(k) for k in closed)}." if closed else ""
         return cited(text, r, short=f"Parks: {len(closed)} partly closed")
-    reply = cited(park_facts(name_en(park), r.data), r, short=f"{name_en(park)}: {PARK_STATUS.get(r.data['status'], 'see notice')}")
+    text = park_facts(name_en(park), r.data)
+    if CLOSED_EN_RE.search(ctx.text) and (closed := await closed_courses(ctx, park)):  # "I heard some parts are closed"
+        text += f" {closed}"
+    reply = cited(text, r, short=f"{name_en(park)}: {PARK_STATUS.get(r.data['status'], 'see notice')}")
     reply.events += await park_as_place(ctx, park)  # "Is it crowded there?" next
     return reply
+
+
+CLOSED_EN_RE = re.compile(r"closed|closure|shut|blocked|until when", re.I)
+
+
+async def closed_courses(ctx: Context, trail: str) -> str:
+    """ "Courses 5, 7 and 8 are partly closed …": the trail's courses with a closure."""
+    r = await ctx.city.get("park", None)
+    closed = {k: v for k, v in r.data.items() if k.startswith(f"{trail} ") and v["status"] != "정상 개방"}
+    if not closed:
+        return ""
+    names = [name_en(k).removeprefix(name_en(trail)).strip() for k in closed]
+    return f"Partly closed: {', '.join(names)} ({park_state(next(iter(closed.values())))})."
 
 
 def park_facts(name: str, d: dict[str, Any]) -> str:
@@ -847,12 +863,23 @@ AWARDS = {
 }
 
 
+GENERIC_RANKING_WORDS = {"index", "city", "cities", "world", "global", "ranking"}  # "the city" names no ranking
+AWARD_EN_RE = re.compile(r"award|prize|\bwon\b|\bwin", re.I)
+
+
 async def rankings(ctx: Context) -> Reply:
     r = await ctx.city.get("ranking", None)
     text, d = ctx.text.lower(), r.data
     named_ = [
-        x for x in d["rankings"] if any(w in text for w in RANKINGS_EN.get(x["name"], "").lower().split() if len(w) > 3 and w != "index")
+        x
+        for x in d["rankings"]
+        if any(w in text for w in RANKINGS_EN.get(x["name"], "").lower().split() if len(w) > 3 and w not in GENERIC_RANKING_WORDS)
     ]
+    if AWARD_EN_RE.search(text) and d.get("awards"):  # "Has the city won any awards lately?"
+        won = "; ".join(
+            f"{glossed(a['name'], AWARDS, 'an international award')} ({a['year']}, for {name_en(a['project'])})" for a in d["awards"]
+        )
+        return cited(f"Seoul's recent awards: {won}.", r, short=f"Awards: {len(d['awards'])}")
     shown = named_ or d["rankings"][:3]
     ranks = "; ".join(f"{ordinal(x['rank'])} in the {RANKINGS_EN.get(x['name'], name_en(x['name']))} ({x['year']})" for x in shown)
     said = f"Seoul ranks {ranks}."

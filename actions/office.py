@@ -224,7 +224,7 @@ def officer_label(o: dict[str, Any]) -> str:
     return f"{o['department']} {o['name']} {o['title']}"
 
 
-THAT_FIELD_RE = re.compile(r"그\s?(?:분야|건|민원|문제|쪽|사업|공약|프로젝트)|해당\s?(?:분야|민원|사업)|담당")
+THAT_FIELD_RE = re.compile(r"그\s?(?:분야|건|민원|문제|쪽|사업|공약|프로젝트)|해당\s?(?:분야|민원|사업)|담당|(?:그거|그것)\s?맡은")
 
 
 def said_department(text: str, department: str) -> bool:

@@ -136,6 +136,7 @@ class ActionTrafficStatus(CityAction):
 
 
 TOWARD_RE = re.compile(r"가는|방면|방향")  # "문산 가는 건요": a direction of the station's trains
+NEXT_TRAIN_RE = re.compile(r"다음\s?(?:차|열차)|언제\s?(?:와|오)|몇\s?분|거기|next train", re.I)
 WHY_RE = re.compile(r"왜|이유|\bwhy\b", re.I)
 BUS_WORD_RE = re.compile(r"버스|\bbus\b", re.I)
 
@@ -159,7 +160,10 @@ class ActionTransitStatus(CityAction):
         line = ctx.mentioned("subway_line")
         named = ctx.mentioned("station")
         after = ctx.tracker.get_slot("last_intent") == self.intent and (
-            references.bare_names(ctx.tracker.latest_message) or TOWARD_RE.search(ctx.text)
+            references.bare_names(ctx.tracker.latest_message)
+            or TOWARD_RE.search(ctx.text)
+            or NEXT_TRAIN_RE.search(ctx.text)  # "거기 경의중앙선 다음 차는요", "공항철도 말고 경의중앙선은요"
+            or discourse.CORRECTION_RE.search(ctx.text)
         )
         why = WHY_RE.search(ctx.text) and line  # "왜요?" after a line's delay: the line's reason, not a station's trains
         if station := named or (ctx.value("station") if (not line or ctx.follow_up or after) and not why else None):

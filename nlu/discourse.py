@@ -229,7 +229,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
         "public_opinion": r"민원|여론|불만",
         "park_info": r"공원|둘레길|등산로|걷기\s?(?:좋은|쉬운)|(?<![0-9])코스(?:는|가|를)?\s?(?:어디|뭐|추천)",
-        "project_status": r"공정률|진척|진행률|완공|준공|착공|사업비",
+        "project_status": r"공정률|진척|진행률|완공|준공|착공|사업비|짓는|짓고|지어지|몇\s?(?:프로|퍼센트)\s?(?:나\s?)?(?:왔|됐|진행)",
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
         "pledge_status": r"공약|pledges?\b",
         "intl_cooperation": r"자매\s?(?:도시|결연)|우호\s?도시|수출(?:한|했|하)|정책\s?수출|sister cit|friendship cit",

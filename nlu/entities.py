@@ -134,7 +134,7 @@ FUZZY_TYPES = {
     "topic",
     "indicator",
 }
-WORD_RE = re.compile(r"[가-힣]{2,}")
+WORD_RE = re.compile(r"[가-힣]{2,}|(?<=[가-힣] )[구역](?![가-힣])")  # "마표 구": a suffix split off is a word of the run
 
 
 def jamo(s: str) -> str:
