@@ -166,8 +166,15 @@ class ActionTransitStatus(CityAction):
             or discourse.CORRECTION_RE.search(ctx.text)
         )
         why = WHY_RE.search(ctx.text) and line  # "왜요?" after a line's delay: the line's reason, not a station's trains
-        if station := named or (ctx.value("station") if (not line or ctx.follow_up or after) and not why else None):
-            r = await ctx.city.get("station", station)
+        # the station talked about, or a hotspot that is a station ("왕십리역 붐비는지" then "거기 경의중앙선 다음 차는요")
+        before = ctx.value("station") or (p if (p := ctx.tracker.get_slot("place")) and p.endswith("역") and after else None)
+        if station := named or (before if (not line or ctx.follow_up or after) and not why else None):
+            try:
+                r = await ctx.city.get("station", station)
+            except UnknownKey:
+                if named or not line:
+                    raise
+                return await self.line_status(ctx, line)  # the hotspot is no station after all: the line
             arrivals = r.data["arrivals"]
             lines = ctx.all_mentioned("subway_line") or [line]  # "여의도역 5호선이랑 9호선 둘 다": each line said
             shown = [a for a in arrivals if not line or a["line"] in lines]

@@ -22,7 +22,7 @@ MIN_COVERAGE = 0.6  # share of the question's words a passage must contain to co
 QUESTION_WORDS = set(
     "뭐 무엇 무슨 얼마 어떻 어떤 언제 왜 어디 누구 몇 하 되 있 알리 주 "
     "그 이 저 나 내 제 우리 크 한 때 좀 그냥 거기 그거 이거 저거 그것 이것 쓰 돈 "  # pointing, sizing and spending words
-    "문서 얘기 이야기 내용 "  # what any passage is ("그 문서에 … 얘기도 있던데요")
+    "문서 얘기 이야기 내용 자료실 보 나오 "  # what any passage is, where it is read ("그 문서에 … 얘기도", "백서 보면", "…에 나와요")
     "what how many much when why where who which is are was the a an of on in to do does did about say tell me".split()
 )
 
@@ -111,6 +111,12 @@ SAYINGS = {
     "보완": ("과제", "개선"),
     "손님": ("이용객", "이용자"),
     "시내": ("도심",),
+    "공기": ("대기",),
+    "날": ("일수",),
+    "달리": ("속도",),
+    "키로": ("km",),
+    "제일": ("가장",),
+    "심하": ("가장",),
     "겨울": ("계절", "동절기"),
     "들어가": ("운행", "진입"),
     "타": ("이용",),

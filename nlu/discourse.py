@@ -218,7 +218,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
         "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|추운|더워|덥|더운|따뜻|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
         "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
-        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고))|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|원활|원할한|막혀|막히|차\s?막|체증"
+        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고|불편))|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|원활|원할한|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|(?<!리버)버스|열차|다음\s?차|막차|첫차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐[비벼빔빌빕]|미어\s?터|사람\s?(?:이\s?)?얼마나|바글|발\s?디딜|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbus(?:y|ier|iest)\b|packed",
@@ -254,6 +254,8 @@ def topic(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+CALL_RE = re.compile(r"연결|걸어|걸자|통화\s?(?:좀\s?)?(?:해|하|하자)")
+BRIEFING_RE = re.compile(r"한\s?바퀴|쭉\s?(?:읊|훑|정리)|훑어|브리핑|전반적으로|전체적으로\s?(?:어때|정리)")
 END_CALL_RE = re.compile(r"끊어|끊자|끊을게|끊겠|끊읍시다|통화\s?(?:종료|끝)")
 THANKS_RE = re.compile(r"수고|고마워|고맙|감사")
 # a whole message that only says yes or no: too short for the classifier's features ("맞아" looked like 민원)
@@ -289,6 +291,10 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return topic(text) or "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
     if intent in ("affirm", "deny", "goodbye", "thanks") and END_CALL_RE.search(text):
         return "end_call"  # "됐어요 끊어요": the call, not a no
+    if intent == "end_call" and CALL_RE.search(text) and not END_CALL_RE.search(text):
+        return "call_officer"  # "거기 국장 영상통화 좀 연결해봐": a call made, not ended
+    if BRIEFING_RE.search(text) and (weak or intent == "out_of_scope") and not topic(text):
+        return "daily_briefing"  # "시내 돌아가는 거 한 바퀴 쭉 읊어줘요"
     if THANKS_RE.search(text) and not topic(text) and all(e["entity"] == "time" for e in entities) and intent != "goodbye":
         return "thanks"  # "알겠어요 고마워요 이따 또 물어볼게": thanks, not a question about later
     if intent in ("affirm", "deny") and THANKS_RE.search(text):
