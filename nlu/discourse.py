@@ -315,7 +315,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "park_info"  # "서울식물원은 사람 많아요": a park's visitors (a hotspot is a place)
     if intent == "living_population" and PARK_ACCESS_RE.search(text):  # a park is a place too: entry is the park's status
         return "park_info"
-    if (weak or intent == "knowledge_question") and (named := topic(text)) and named != intent:
+    unnamed = all(e["entity"] in ("time", "scope") for e in entities)  # a fallback's topic words may be in a name ("재난안전과장")
+    if (weak or intent == "knowledge_question") and (intent != "nlu_fallback" or unnamed) and (named := topic(text)) and named != intent:
         return named
     if confidence < SURE and intent in TOPIC_WORDS and (named := topic(text)) and named != intent:
         return named  # "다친 사람 있어": the words name another data topic than the unsure guess
