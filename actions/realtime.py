@@ -21,7 +21,7 @@ def g(x: float | None) -> str:
     return "-" if x is None else f"{x:g}"
 
 
-WHICH_DISTRICT_RE = re.compile(r"(?:어느|무슨|어떤)\s?구|구가\s?(?:어디|어느)|자치구\s?중")
+WHICH_DISTRICT_RE = re.compile(r"(?:어느|무슨|어떤)\s?구|(?<![가-힣])구(?:가|는)\s?(?:어디|어느)|많은\s?구|자치구\s?중")
 WHERE_RE = re.compile(r"어디|어느\s?(?:동|곳)|위치|난\s?(?:데|곳)|where", re.I)
 ALERT_RE = re.compile(r"문자|경보|주의보|특보|알림|alert", re.I)
 ALERTS_LISTED_RE = re.compile(r"뭐|무슨|어떤|목록|모두|전부|(?<![가-힣])다\s|몇\s?(?:건|개|통)|what|which|any", re.I)
@@ -35,6 +35,8 @@ class ActionDisasterStatus(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         district = await ctx.district_of()
+        if not district and WHICH_DISTRICT_RE.search(ctx.text):  # "구급 출동은 어느 구가 제일 많아"
+            return await self.ranked(ctx)
         r = await ctx.city.get("disaster", district)
         alerts = await ctx.city.get("alerts", district)
         d, where = r.data, district or "서울시"
@@ -79,6 +81,23 @@ class ActionDisasterStatus(CityAction):
             data={"type": "disaster", "district": district, **d, "alerts": alerts.data},
             sources=[r.citation(), alerts.citation()],
         )
+
+    @staticmethod
+    async def ranked(ctx: Context) -> Reply:
+        """The districts with the most calls of the kind asked (fires unless 구급 or 구조 is said); the first is "그 구" next."""
+        key, label = ("ems", "구급") if "구급" in ctx.text else ("rescue", "구조") if "구조" in ctx.text else ("fire", "화재")
+        counts = {k: (await ctx.city.get("disaster", k)).data[key] for k in DISTRICTS}
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:3]
+        r = await ctx.city.get("disaster", top[0][0])
+        listed = ", ".join(f"{k} {n}건" for k, n in top)
+        reply = cited(
+            f"오늘 {label} 출동이 가장 많은 구는 {listed}입니다.",
+            r,
+            short=f"{label} 최다: {listed}"[:40],
+            data={"type": "disaster_ranking", key: counts},
+        )
+        reply.events.append(SlotSet("district", top[0][0]))
+        return reply
 
 
 ROADS_RE = re.compile(r"도로|간선|대로|roads?\b", re.I)

@@ -223,7 +223,7 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         "transit_status": r"지하철|\d\s?호선|(?<!리버)버스|열차|다음\s?차|막차|첫차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐[비벼빔빌빕]|미어\s?터|사람\s?(?:이\s?)?얼마나|바글|발\s?디딜|혼잡|한산|한가|사람\s?(?:많|몰)|북적|생활\s?인구|crowd|\bbus(?:y|ier|iest)\b|packed",
         "disaster_status": r"재난|화재|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내|안내|긴급)\s?(?:안내\s?)?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|다친\s?사람|다쳤|부상자|인명\s?피해|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
-        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수|어디|못\s?끈|안\s?꺼)|(?<![가-힣])(?:다\s)?(?:껐대|껐어|꺼졌)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
+        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수|어디|못\s?끈|안\s?꺼|(?:이\s?)?(?:제일|가장)\s?많이\s?난)|(?<![가-힣])(?:다\s)?(?:껐대|껐어|꺼졌)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
         "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",

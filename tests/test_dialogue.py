@@ -233,6 +233,7 @@ SESSIONS = {
     "a trail's courses": [("서울둘레길 통제된 코스 있어?", "5코스·7코스·8코스"), ("두 번째 거 몇 시간 걸려", "7시간 소요")],
     "several lines at one station": [("공덕역 5호선 6호선 다음 차", "6호선")],
     "a project named after its road": [("영동대로 밑에 짓는 거 몇 퍼센트 됐어", "35%"), ("그 사업 사업비는", "1조 3,067억")],
+    "the districts ranked by calls": [("구급 출동 가장 많은 구는 어디", "종로구 75건"), ("그 구 화재 상황", "종로구 오늘 화재")],
     "a department's 과 is no conjunction": [("재난안전과 김민수 과장 연락처 좀", "김민수 과장에게 영상통화")],
     "undo": [
         ("결재 대기 문서 보여줘", "5건"),
