@@ -37,7 +37,7 @@ async def before(parse: dict[str, Any], citizen: bool, known: set[str]) -> dict[
         return route(parse, "knowledge_question") if lead else parse
     if intent in GUESSES - {"knowledge_question"} or (
         intent == "navigate" and (citizen or HOW_MANY_RE.search(text))
-    ):  # citizens move no wall
+    ):  # citizens move no wall; "화면 … 몇 번이나 쓴대요" asks, it moves nothing
         if not QUESTION_RE.search(text) and intent != "nlu_fallback":
             return parse
         lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)

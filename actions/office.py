@@ -71,7 +71,7 @@ class ActionNavigate(CityAction):
             text = "이전 화면으로 돌아갑니다." if screen == "back" else f"{josa(label, '으로')} 이동합니다."
             return Reply(text, short=f"→ {label}", directives=[directive], data={"type": "navigate", **directive})
         wall = next((w for w in WALL_WORDS if w[0].search(text)), None)
-        if (loc := ctx.location()) and not (wall and not any(ctx.mentioned(k) for k in ("district", "place", "station"))):
+        if (loc := ctx.location()) and (not wall or any(ctx.mentioned(k) for k in ("district", "place", "station"))):
             kind, name = loc  # a place named, or the last one ("재난 화면 띄워" after a place is the screen)
             target: dict[str, Any] = {"kind": kind, "name": name}
             if kind == "place":

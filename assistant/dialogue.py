@@ -88,7 +88,7 @@ def each_name(parse: dict[str, Any]) -> list[dict[str, Any]]:
     return [parse]
 
 
-def split(text: str, names: list[dict[str, Any]] = ()) -> list[str]:
+def split(text: str, names: list[dict[str, Any]] | None = None) -> list[str]:
     """The text cut at each conjunction; 과 joins only after a final consonant and 와 after a vowel ("사과 가격"
     is one request, "실업률과 고용률" two), and never inside a name ("재난안전과 김민수 과장")."""
     pieces, start = [], 0
@@ -96,7 +96,7 @@ def split(text: str, names: list[dict[str, Any]] = ()) -> list[str]:
         word = m.group(0).strip()
         if word in ("과", "와") and ((ord(text[m.start() - 1]) - 0xAC00) % 28 == 0) != (word == "와"):
             continue
-        if any(e["start"] <= m.start() < e["end"] for e in names if e.get("end")):
+        if any(e["start"] <= m.start() < e["end"] for e in names or [] if e.get("end")):
             continue
         pieces.append(text[start : m.start()])
         start = m.end()
@@ -245,6 +245,5 @@ class EmbeddedDialogue:
         keys = [(p["intent"]["name"], tuple(str(e["value"]) for e in p["entities"])) for p in parts]
         if len(set(keys)) != len(keys):  # the same question twice is one question
             return [parse]
-        return [
-            q for i, p in enumerate(parts) for q in each_name({**p, "text": text if i == 0 else p["text"]})
-        ]  # "배추 무 값 알려주고 쌀도"
+        parts = [{**p, "text": text if i == 0 else p["text"]} for i, p in enumerate(parts)]
+        return [q for p in parts for q in each_name(p)]  # "배추 무 값 알려주고 쌀도": each item of a part too
