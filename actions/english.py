@@ -24,7 +24,7 @@ from .admin import OPINION_PUBLIC
 from .base import TOPICS, Context, Reply
 from .citydata import DataUnavailable, Reading, UnknownKey
 from .privacy import public_fields
-from .realtime import park_as_place
+from .realtime import forecast_at, park_as_place, trail_courses
 
 # -- names -------------------------------------------------------------------------------------------------------
 
@@ -442,8 +442,7 @@ async def crowds(ctx: Context) -> Reply:
     r = await ctx.city.get("place", loc[1])
     d = r.data
     name = name_en(loc[1])
-    at = discourse.hour(ctx.text)
-    if ctx.time and (f := next((f for f in d.get("forecast") or [] if at is not None and int(f["time"][11:13]) == at), None)):
+    if ctx.time and (f := forecast_at(d, ctx.text)):
         state = CONGESTION.get(f["congestion"], "busy")  # "What about around five pm?": that hour
         people = f"{f['population_min']:,}–{f['population_max']:,}"
         return cited(
@@ -564,7 +563,7 @@ CLOSED_EN_RE = re.compile(r"closed|closure|shut|blocked|until when", re.I)
 async def closed_courses(ctx: Context, trail: str) -> str:
     """ "Courses 5, 7 and 8 are partly closed …": the trail's courses with a closure."""
     r = await ctx.city.get("park", None)
-    closed = {k: v for k, v in r.data.items() if k.startswith(f"{trail} ") and v["status"] != "정상 개방"}
+    closed = {k: v for k, v in trail_courses(r.data, trail).items() if v["status"] != "정상 개방"}
     if not closed:
         return ""
     names = [name_en(k).removeprefix(name_en(trail)).strip() for k in closed]

@@ -357,6 +357,17 @@ class ActionWaterQuality(CityAction):
         )
 
 
+def forecast_at(place: dict, text: str) -> dict | None:
+    """The hotspot's forecast for the hour the text asks about ("다섯 시쯤이면", "around five pm"), if it has one."""
+    at = discourse.hour(text)
+    return next((f for f in place.get("forecast") or [] if at is not None and int(f["time"][11:13]) == at), None)
+
+
+def trail_courses(parks: dict[str, dict], trail: str) -> dict[str, dict]:
+    """ "서울둘레길 5코스" … for "서울둘레길": a trail's courses (none for a park)."""
+    return {k: v for k, v in parks.items() if k.startswith(f"{trail} ")}
+
+
 class ActionLivingPopulation(CityAction):
     intent = "living_population"
     times = frozenset({"later_today"})  # the hotspots' hourly forecast
@@ -373,8 +384,7 @@ class ActionLivingPopulation(CityAction):
                 if not d.get("forecast"):
                     return no_data_for(ctx.time, self.intent)
                 data = {"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}}
-                at = discourse.hour(ctx.text)
-                if f := next((f for f in d["forecast"] if at is not None and int(f["time"][11:13]) == at), None):  # "다섯 시쯤이면"
+                if f := forecast_at(d, ctx.text):  # "다섯 시쯤이면"
                     people = f"약 {approx(f['population_min'])}~{approx(f['population_max'])}명"
                     return cited(
                         f"{place} {when(f['time'])} 예측은 '{f['congestion']}', {people}입니다.",
@@ -460,7 +470,7 @@ class ActionParkInfo(CityAction):
         except UnknownKey:
             raise UnknownKey(park) from None
         d = r.data
-        if (courses := await self.courses(ctx, park)) and (CLOSED_RE.search(ctx.text) or "코스" in ctx.text):
+        if (CLOSED_RE.search(ctx.text) or "코스" in ctx.text) and (courses := await self.courses(ctx, park)):
             return courses  # "서울둘레길 막아 놓은 코스 있어": the courses, not the whole trail
         text = f"{park}: {d['status']}."
         if d["kind"] == "둘레길":
@@ -477,8 +487,7 @@ class ActionParkInfo(CityAction):
     async def courses(self, ctx: Context, trail: str) -> Reply | None:
         """The trail's courses: those with a closure (and until when) or, when none is closed, all of them."""
         r = await ctx.city.get("park", None)
-        found = {k: v for k, v in r.data.items() if k.startswith(f"{trail} ")}
-        if not found:
+        if not (found := trail_courses(r.data, trail)):
             return None
         closed = {k: v for k, v in found.items() if v["status"] != "정상 개방"}
         shown = closed if CLOSED_RE.search(ctx.text) else found
