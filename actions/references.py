@@ -69,7 +69,7 @@ PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기�
 UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")  # 취소 also cancels a pending question: an undo only in context
 # a yes that goes on ("그래 반려 확정", "어 대기 상태로 돌려놔", "응 둘 다 그렇게"), or a decision confirmed in other
 # words ("반려 오케이", "승인 좋아요 올려요", "반려로 확인"): it answers the question pending
-YES_LEAD_RE = re.compile(r"^(?:응|어|네|예|그래|맞아|맞아요|좋아|오케이|ㅇㅇ)(?![가-힣])")
+YES_LEAD_RE = re.compile(r"^(?:응|어|네|예|그래|맞아|좋아|오케이|ㅇㅇ)요?(?![가-힣])")
 CONFIRMED_RE = re.compile(r"오케이|좋아|확인|확정|맞(?:아|습니다|아요)|진행|처리해")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(

@@ -78,7 +78,7 @@ EACH_KINDS = ("district", "road", "station", "place", "park", "item", "city", "c
 
 def each_name(parse: dict[str, Any]) -> list[dict[str, Any]]:
     """ "테헤란로 영동대로 사고 난 데 속도": the same question for each of several names of one kind."""
-    if parse["intent"]["name"] not in actions.FOLLOW_UP_INTENTS:
+    if parse["intent"]["name"] not in {*actions.FOLLOW_UP_INTENTS, "inform"}:  # "마포랑 은평도": the last question, each
         return [parse]
     for kind in EACH_KINDS:
         many = [e for e in parse["entities"] if e["entity"] == kind]
@@ -101,6 +101,14 @@ def split(text: str, names: list[dict[str, Any]] | None = None) -> list[str]:
         pieces.append(text[start : m.start()])
         start = m.end()
     return [*pieces, text[start:]]
+
+
+def named_list(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Several requests of one intent, each about one thing of its main kind: a list an ordinal may point into."""
+    intents = {p["intent"]["name"] for p in parts}
+    kind = actions.references.MAIN_KIND.get(next(iter(intents))) if len(parts) > 1 and len(intents) == 1 else None
+    items = [e["value"] for p in parts for e in p["entities"] if e["entity"] == kind]
+    return {"entity": kind, "intent": intents.pop(), "items": items} if kind and len(items) == len(parts) else None
 
 
 def again(parts: list[dict[str, Any]], last_intents: list[str]) -> list[dict[str, Any]]:
@@ -161,7 +169,7 @@ class EmbeddedDialogue:
         parts = [actions.references.resolve(p, slots) for p in parts]  # "세 번째 거", "그 사업": from the slots
         citizen = not actions.can(metadata.get("role", "citizen"), "internal_data")
         parts = [await actions.evidence.before(p, citizen, self.known) for p in parts]
-        parts = again(parts, slots.get("last_intents") or [])
+        parts = [q for p in again(parts, slots.get("last_intents") or []) for q in each_name(p)]  # "마포랑 은평도" continued
         parse = {k: v for k, v in parts[0].items() if k not in ("names", "names_as_last")} | {"text": text}  # the first request
         for i, part in enumerate(parts):  # "인구랑 예산 알려줘": each request answered in turn, slots carried between them
             for name, kinds in self.slots.items():
@@ -180,6 +188,8 @@ class EmbeddedDialogue:
                 if ev.get("event") == "slot":
                     slots[ev["name"]] = ev["value"]
         slots["last_intents"] = [p["intent"]["name"] for p in parts] if len(parts) > 1 else None
+        if named := named_list(parts):  # "안심소득 그리고 서울런도", then "두 번째 거": the things just named, in order
+            slots["listed_items"] = named
         t_action = time.perf_counter()
         await self.storage.save_slots(session_id, owner, channel, slots)
         timings = {"nlu": (t_nlu - t0) * 1000, "action": (t_action - t_nlu) * 1000, "total": (time.perf_counter() - start) * 1000}

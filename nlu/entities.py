@@ -344,8 +344,9 @@ class EntityExtractor:
         covered = {i for c in found for i in range(c.start, c.end)}
         for start, raw in self._spans(text):
             word = raw
-            for p in sorted(PARTICLES, key=len, reverse=True):  # "마표구는" -> "마표구"
-                if word.endswith(p) and len(word) - len(p) >= 2:
+            for p in sorted(PARTICLES, key=len, reverse=True):  # "마표구는" -> "마표구"; "서울 도로" keeps its 도로
+                stem = word[: -len(p)].rsplit(" ", 1)[-1]
+                if word.endswith(p) and len(word) - len(p) >= 2 and (len(stem) >= 2 or stem in ("구", "역")):
                     word = word[: -len(p)]
                     break
             end = start + len(word)
