@@ -72,7 +72,9 @@ DEFINITION_RE = re.compile(
     r"|(?:이|가)?란\s?(?:뭐|무엇)|(?:이|가)\s?뭐(?:예요|에요|야|죠|지|냐)\??$|무엇인가요"
 )
 # how to act, or which kind to use, not what is measured now ("마스크 써야 돼?" asks whether, from today's air)
-ADVICE_RE = re.compile(r"어떻게\s?(?:해야|하면|열|써|입|대비)|(?:어떤|무슨|뭘|무엇)\s?(?:마스크|걸)|아무거나\s?써|몇\s?번\s?(?:열|환기)")
+ADVICE_RE = re.compile(
+    r"어떻게\s?(?:해야|하면|열|써|입|대비)|(?:어떤|무슨|뭘|무엇)\s?(?:마스크|걸)|마스크\s?(?:는\s?)?(?:어떤|무슨|뭘)|어떤\s?(?:거|걸)\s?(?:써|골라|사야)|아무거나\s?써|몇\s?번\s?(?:열|환기)"
+)
 HOW_MANY_RE = re.compile(r"몇\s?(?:번|건|회|개|명)|얼마나\s?(?:자주|많이)")  # "화면 … 한 달에 몇 번이나 쓴대요": no move
 NOW_RE = re.compile(r"지금|현재|오늘|실시간|요즘")  # live data is asked for now
 

@@ -61,9 +61,11 @@ class ActionNavigate(CityAction):
             target = {"kind": "project", "name": project, "id": p["id"], "path": p["screen"]}
             directive = {"type": "navigate", "screen": "project", "target": target}
             await ctx.records.audit(ctx.actor, "screen.navigate", project, directive)
-            return Reply(
+            reply = Reply(
                 f"{josa(project, '으로')} 이동합니다.", short=f"→ {project}", directives=[directive], data={"type": "navigate", **directive}
             )
+            reply.events.append(SlotSet("last_intent", "project_status"))  # "그거 언제 끝나": the project on the wall
+            return reply
         if screen := ctx.mentioned("screen"):
             label = SCREENS[screen]
             directive = {"type": "navigate", "screen": screen}

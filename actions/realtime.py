@@ -165,25 +165,28 @@ class ActionTransitStatus(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         rail = ctx.all_mentioned("subway_line") or ctx.all_mentioned("station")  # "6호선 쪽만" after a bus: the line
-        if bus := None if rail and not BUS_WORD_RE.search(ctx.text) else ctx.mentioned("bus_route"):  # "건대입구 2412 버스"
-            r = await ctx.city.get("bus", str(bus))
-            d = r.data
-            arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])
-            return cited(
-                f"{bus}번 버스 {d['stop']} 정류소 도착 예정: {arr}.",
-                r,
-                short=f"{bus}번 {d['arrivals'][0]['message']}",
-                data={"type": "bus", "route": bus, **d},
-            )
         # "6호선 쪽만", "7호선은" right after a station's arrivals: that station, that line (if it stops there)
-        line = ctx.mentioned("subway_line")
-        named = ctx.mentioned("station")
         after = ctx.tracker.get_slot("last_intent") == self.intent and (
             references.bare_names(ctx.tracker.latest_message)
             or TOWARD_RE.search(ctx.text)
             or NEXT_TRAIN_RE.search(ctx.text)  # "거기 경의중앙선 다음 차는요", "공항철도 말고 경의중앙선은요"
             or discourse.CORRECTION_RE.search(ctx.text)
         )
+        bus = None if rail and not BUS_WORD_RE.search(ctx.text) else ctx.mentioned("bus_route")  # "건대입구 2412 버스"
+        if bus := bus or (ctx.tracker.get_slot("bus_route") if after and not rail and not ctx.value("station") else None):
+            r = await ctx.city.get("bus", str(bus))  # "그 다음 차는 몇 분 뒤예요" after a bus: that bus again
+            d = r.data
+            arr = ", ".join(f"{a['message']}({a['congestion']})" for a in d["arrivals"])
+            reply = cited(
+                f"{bus}번 버스 {d['stop']} 정류소 도착 예정: {arr}.",
+                r,
+                short=f"{bus}번 {d['arrivals'][0]['message']}",
+                data={"type": "bus", "route": bus, **d},
+            )
+            reply.events.append(SlotSet("station", None))  # the bus, not an earlier station, is what "다음 차" follows
+            return reply
+        line = ctx.mentioned("subway_line")
+        named = ctx.mentioned("station")
         why = WHY_RE.search(ctx.text) and line  # "왜요?" after a line's delay: the line's reason, not a station's trains
         # the station talked about, or a hotspot that is a station ("왕십리역 붐비는지" then "거기 경의중앙선 다음 차는요")
         before = ctx.value("station") or (p if (p := ctx.tracker.get_slot("place")) and p.endswith("역") and after else None)
@@ -209,12 +212,14 @@ class ActionTransitStatus(CityAction):
                     data={"type": "station", "station": station, **r.data},
                 )
             text = f"{station} " + ", ".join(f"{a['line']} {a['direction']} {a['destination']} {a['message']}" for a in shown[:4])
-            return cited(
+            reply = cited(
                 f"{text}.",
                 r,
                 short=f"{station} {shown[0]['line']} {shown[0]['message']}",
                 data={"type": "station", "station": station, **r.data},
             )
+            reply.events.append(SlotSet("bus_route", None))
+            return reply
         if len(lines := ctx.all_mentioned("subway_line")) > 1:  # "6호선 9호선 지연 몇 분", "2호선 5호선 둘 다 정상이야?"
             rows = [(x, (await ctx.city.get("line", x))) for x in lines]
             text = " ".join(
@@ -398,12 +403,15 @@ class ActionLivingPopulation(CityAction):
             if d.get("forecast"):
                 f = d["forecast"][-1]
                 text += f" {when(f['time'])}에는 '{f['congestion']}'{josa(f['congestion'], '으로')[len(f['congestion']) :]} 예상됩니다."
-            return cited(
+            reply = cited(
                 text,
                 r,
                 short=f"{place} {d['congestion']} {approx(d['population_min'])}~{approx(d['population_max'])}명",
                 data={"type": "living_population", "place": place, **{k: v for k, v in d.items() if k != "cctv"}},
             )
+            if place in (await ctx.city.get("park", None)).data:  # a hotspot that is a park: "거기 다 열려 있어요?" next
+                reply.events.append(SlotSet("park", place))
+            return reply
         if loc:
             district = loc[1]
             r = await ctx.city.get("population", district)

@@ -17,7 +17,7 @@ from . import minutes, share
 from .base import FOLLOW_UP_INTENTS
 
 # A demonstrative and what it points at -> the entity type it refers to.
-REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길|역)(?![가-힣])")
+REFERENCE_RE = re.compile(r"(?:그|이|저|해당|아까|방금)\s?(사업|프로젝트|공약|지표|노선|도로|공원|둘레길|코스|역)(?![가-힣])")
 NOUN_TYPES = {
     "사업": "project",
     "프로젝트": "project",
@@ -27,6 +27,7 @@ NOUN_TYPES = {
     "도로": "road",
     "공원": "park",
     "둘레길": "park",
+    "코스": "park",
     "역": "station",
 }
 TYPE_INTENTS = {
@@ -73,7 +74,7 @@ YES_LEAD_RE = re.compile(r"^(?:응|어|네|예|그래|맞아|좋아|오케이|�
 CONFIRMED_RE = re.compile(r"오케이|좋아|확인|확정|맞(?:아|습니다|아요)|진행|처리해")
 # Naming the reading room's kind of source routes a question there, whatever its topic words suggest.
 DOCUMENT_CUE_RE = re.compile(
-    r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|자료실|계획서|안내서|가이드|매뉴얼"
+    r"백서|보고서|문서(?:에서|에|엔|상)|자료(?:에서|에|엔)|[다라던]는\s?자료|자료실|계획서|안내서|가이드|매뉴얼"
     r"|[다라]고\s?(?:돼|되어|나와|적혀|써|쓰여)|(?:로|으로)\s?(?:돼|되어)\s?있(?:어|나|었|지)|어떻게\s?(?:추정|산출|계산|측정|집계|정해)"  # "…추정한다고 돼 있어요"
 )
 # A question (not a follow-up) the classifier could only guess at: the documents may answer it.
@@ -134,7 +135,7 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     # a data question with no topic word and no names but places ("강서구 상황 자세히") continues the topic unless the
     # classifier is sure of another
     placed = all(e["entity"] in PLACES for e in parse["entities"])
-    if guess or (intent in FOLLOW_UP_INTENTS and placed and not discourse.topic(text) and confidence < SURE):
+    if guess or (intent in FOLLOW_UP_INTENTS and placed and not discourse.topic(text, parse["entities"]) and confidence < SURE):
         return "knowledge_question" if last == "knowledge_question" else "inform"
     return None
 
@@ -168,9 +169,12 @@ NEWS_RE = re.compile(r"(?:관련|최근)(?:에|해서)?\s?(?:뉴스|보도|기�
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")  # the place just talked about
 MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items() if kind != "station"}  # project_status -> project …
 ONLY_RE = re.compile(r"(?:쪽|것|거)?만\s?(?:요)?[?？.]?$")  # "6호선 쪽만": the last answer, narrowed
-TYPE_NOUN_RE = re.compile("|".join(n for n in NOUN_TYPES if len(n) > 1))  # "사업 현황" asks about all projects, not the last one
+TYPE_NOUN_RE = re.compile(
+    "|".join(n for n in NOUN_TYPES if len(n) > 1 and n != "코스")
+)  # "사업 현황" asks about all projects, not the last one
 
 
+OPEN_RE = re.compile(r"열려|닫혀|개방|통제|들어갈\s?수|출입")
 CONNECT_RE = re.compile(r"연결|통화|전화|바꿔")
 ON_WALL_RE = re.compile(r"띄워|띄우|벽에|화면에|화면으로|올려")  # "그거 벽에 띄워봐": the wall, not a follow-up
 THIS_PERIOD_RE = re.compile(r"이번\s?주|이번\s?달|오늘|this week|today", re.I)
@@ -303,10 +307,19 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         return {**route(parse, "project_status"), "follow_up": True}  # "관련 뉴스" after a project: its news
     if THERE_RE.search(text) and (slots.get("place") or slots.get("station")) and intent == "admin_indicator" and "인구" in text:
         return route(parse, "living_population")  # "거기 인구는": the crowd at the place just talked about
-    if last == "living_population" and discourse.hour(text) is not None and kind_free(parse) and not discourse.topic(text):
-        return {**route(parse, last), "follow_up": True}  # "이따 세 시쯤엔 좀 빠질까요": the place's forecast at that hour
+    crowd_asked = "living_population" in (slots.get("last_intents") or [last])  # "명동 붐비는지랑 날씨도", then the hour
+    if crowd_asked and discourse.hour(text) is not None and kind_free(parse) and not discourse.topic(text):
+        return {**route(parse, "living_population"), "follow_up": True}  # "이따 세 시쯤엔 좀 빠질까요": the place's forecast at that hour
     if last in FOLLOW_UP_INTENTS and intent in GUESSES and kind_free(parse) and THIS_PERIOD_RE.search(text) and not discourse.topic(text):
         return {**route(parse, last), "follow_up": True}  # "이번 주 통틀어서는 몇 건이에요": the same question, now
+    if (
+        last == "living_population"
+        and slots.get("park")
+        and slots["park"] == slots.get("place")
+        and OPEN_RE.search(text)
+        and kind_free(parse)
+    ):
+        return {**route(parse, "park_info"), "follow_up": True}  # "거기 지금 다 열려 있어요?" after a park's crowd: the park
     if THERE_RE.search(text) and slots.get("park") and last == "park_info" and intent == "living_population" and kind_free(parse):
         return {**route(parse, "park_info"), "follow_up": True}  # "오늘 거기 사람 많이 갔나요" after a course: its visitors
     kind = MAIN_KIND.get(intent)

@@ -249,8 +249,15 @@ SCREEN_MOVE_RE = re.compile(
 PARK_ACCESS_RE = re.compile(r"(?:공원|둘레길|숲).{0,12}(?:들어갈\s?수|걸을\s?수|산책|입장|출입|개방|통제|문\s?열|열려|닫혀)")
 
 
-def topic(text: str) -> str | None:
-    """The one data intent the message's words name, if exactly one (mistyped ones mended: "교퉁 상황")."""
+PROPER_KINDS = {"park", "place", "station", "project", "pledge", "road"}  # names whose words name no topic ("남산공원")
+
+
+def topic(text: str, names: list[dict[str, Any]] = ()) -> str | None:
+    """The one data intent the message's words name, if exactly one (mistyped ones mended: "교퉁 상황"); words
+    inside the proper `names` given do not count ("남산공원 북적거려요" names a crowd, not a park)."""
+    for e in names:
+        if e["entity"] in PROPER_KINDS and e.get("end"):
+            text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
     text = spelled(text)
     named = [intent for intent, rx in TOPIC_WORDS.items() if rx.search(text)]
     return named[0] if len(named) == 1 else None
@@ -313,12 +320,18 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "navigate"
     kinds = {e["entity"] for e in entities}
     crowd = "living_population" in (intent, topic(text))
-    if crowd and "park" in kinds and not kinds & {"place", "station", "district"}:
-        return "park_info"  # "서울식물원은 사람 많아요": a park's visitors (a hotspot is a place)
+    parks = [e for e in entities if e["entity"] == "park"]
+    if crowd and parks and not kinds & {"place", "station", "district"} and not any("place" in e.get("also", ()) for e in parks):
+        return "park_info"  # "서울식물원은 사람 많아요": a park's visitors ("남산공원 북적거려요": a hotspot's crowd)
     if intent == "living_population" and PARK_ACCESS_RE.search(text):  # a park is a place too: entry is the park's status
         return "park_info"
     unnamed = all(e["entity"] in ("time", "scope") for e in entities)  # a fallback's topic words may be in a name ("재난안전과장")
-    if (weak or intent == "knowledge_question") and (intent != "nlu_fallback" or unnamed) and (named := topic(text)) and named != intent:
+    if (
+        (weak or intent == "knowledge_question")
+        and (intent != "nlu_fallback" or unnamed)
+        and (named := topic(text, entities))
+        and named != intent
+    ):
         return named
     if confidence < SURE and intent in TOPIC_WORDS and (named := topic(text)) and named != intent:
         return named  # "다친 사람 있어": the words name another data topic than the unsure guess

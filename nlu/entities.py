@@ -89,6 +89,10 @@ PARTICLES = (
     "한테",
     "에게",
     "께",
+    "이라도",
+    "라도",
+    "이나",
+    "보다",
 )
 SURNAMES_2 = ("황보", "남궁", "제갈", "선우", "독고")
 SURNAMES = set(
@@ -343,6 +347,8 @@ class EntityExtractor:
         out = []
         covered = {i for c in found for i in range(c.start, c.end)}
         for start, raw in self._spans(text):
+            # a longer mistyped name around an exact shorter one ("올림픽공워" around 올림픽) is still tried
+            inside = [c for c in found if start <= c.start and c.end <= start + len(raw) and c.end - c.start < len(raw.split()[0])]
             word = raw
             for p in sorted(PARTICLES, key=len, reverse=True):  # "마표구는" -> "마표구"; "서울 도로" keeps its 도로
                 stem = word[: -len(p)].rsplit(" ", 1)[-1]
@@ -350,7 +356,8 @@ class EntityExtractor:
                     word = word[: -len(p)]
                     break
             end = start + len(word)
-            if len(word) < 2 or covered & set(range(start, end)) or "".join(word.split()) in self.table:
+            others = covered - {i for c in inside for i in range(c.start, c.end)}
+            if len(word) < 2 or others & set(range(start, end)) or "".join(word.split()) in self.table:
                 continue
             word = "".join(word.split())  # several words ("노들 글로벌 예슬섬"): compared without their spaces
             target = sound(word)
@@ -407,6 +414,7 @@ class EntityExtractor:
                 "confidence_entity": 1.0,
                 "extractor": c.extractor,
             }
+            | ({"also": also} if (also := sorted({t for t, _ in c.options if t in allowed} - {typ})) else {})
             for c, (typ, value) in picked
         ]
 
