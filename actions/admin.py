@@ -7,6 +7,7 @@ import re
 from rasa_sdk.events import SlotSet
 
 from nlu import discourse
+from nlu.entities import sound
 
 from . import access, conversation
 from .base import CityAction, Context, Reply, cited
@@ -20,18 +21,26 @@ class ActionPriceInfo(CityAction):
     times = frozenset({"last_week"})  # each item keeps its change against last week
 
     async def answer(self, ctx: Context) -> Reply:
-        item = ctx.mentioned("item")
+        # "전체 품목 중에 제일 많이 오른 건": every item, not the one asked before
+        item = next(ctx.tracker.get_latest_entity_values("item"), None) if ALL_ITEMS_RE.search(ctx.text) else ctx.mentioned("item")
         if not item:
             r = await ctx.city.get("price", None)
-            up = sorted(r.data.items(), key=lambda kv: -kv[1]["week_change_pct"])[:3]
+            fell = bool(FELL_RE.search(ctx.text))
+            moved = sorted(r.data.items(), key=lambda kv: kv[1]["week_change_pct"] * (1 if fell else -1))[:3]
             text = (
-                "지난주보다 많이 오른 품목은 "
-                + ", ".join(f"{k}({v['unit']} {number(v['average'])}원, {v['week_change_pct']:+g}%)" for k, v in up)
+                f"지난주보다 많이 {'내린' if fell else '오른'} 품목은 "
+                + ", ".join(f"{k}({v['unit']} {number(v['average'])}원, {v['week_change_pct']:+g}%)" for k, v in moved)
                 + "입니다."
             )
-            return cited(text, r, short="상승: " + ", ".join(k for k, _ in up), data={"type": "prices", "items": r.data})
+            short = f"{'하락' if fell else '상승'}: " + ", ".join(k for k, _ in moved)
+            return cited(text, r, short=short, data={"type": "prices", "items": r.data})
         r = await ctx.city.get("price", item)
         d = r.data
+        words = [sound(w) for w in re.findall(r"[가-힣]{2,}", ctx.text)]  # "청량니 시장" as heard
+        heard = [(m, sound(m["market"].removesuffix("시장"))) for m in d["markets"]]
+        if market := next((m for m, base in heard if any(w.startswith(base) for w in words)), None):  # "청량리시장 쌀"
+            text = f"{market['market']} {item}({d['unit']}) 가격은 {number(market['price'])}원입니다(평균 {number(d['average'])}원)."
+            return cited(text, r, short=f"{market['market']} {item} {number(market['price'])}원", data={"type": "price", "item": item, **d})
         if ctx.time == "last_week":
             before = round(d["average"] / (1 + d["week_change_pct"] / 100), -1)
             text = f"{item}({d['unit']}) 지난주 평균은 약 {number(int(before))}원, 이번 주는 {number(d['average'])}원으로 {d['week_change_pct']:+g}%입니다."
@@ -46,6 +55,8 @@ class ActionPriceInfo(CityAction):
         )
 
 
+ALL_ITEMS_RE = re.compile(r"전체\s?품목|품목\s?(?:중|가운데)|(?:뭐가|어떤\s?게|어느\s?게)\s?(?:제일|가장)")
+FELL_RE = re.compile(r"내린|내렸|떨어진|떨어졌|싸진|싸졌|하락")
 SUPERLATIVE_RE = re.compile(r"(?:제일|가장|최고로|최저로)\s?(낮|높|많|적|저|느)")
 
 
@@ -82,6 +93,8 @@ OPINION_PUBLIC = ("today", "week", "week_change_pct", "call_120", "online_mentio
 OPINION_OVERVIEW = ("today", "week", "call_120")
 
 
+ALL_TOPICS_RE = re.compile(r"분야\s?(?:다|전체|모두)|(?:전체|모든)\s?(?:분야|민원)|다\s?합쳐")
+ROSE_RE = re.compile(r"(?:제일|가장|젤)\s?(?:많이\s?)?(?:늘|증가|급증)|급증")
 TOP_RE = re.compile(r"(?:제일|가장|젤)\s?많|최다|1위")  # the most (not "제일 적은 민원")
 OWN_RE = re.compile(r"(?:우리|저희|내|제)\s?(?:과|부서|국|팀|담당|소관)|소관")  # "우리 과 소관 민원": the asker's own
 
@@ -93,7 +106,8 @@ class ActionPublicOpinion(CityAction):
     async def answer(self, ctx: Context) -> Reply:
         if discourse.cue(ctx.text) == ("limit", "personal"):  # "소음 민원 들어온 주소": nobody's personal data, to anyone
             return Reply(f"{conversation.LIMITS['personal'][0]} {conversation.CALL_CENTER}", short=conversation.LIMITS["personal"][1])
-        topic = ctx.mentioned("topic")
+        every = ALL_TOPICS_RE.search(ctx.text) or ROSE_RE.search(ctx.text)  # "분야 다 합쳐서": no topic carried
+        topic = next(ctx.tracker.get_latest_entity_values("topic"), None) if every else ctx.mentioned("topic")
         district = ctx.mentioned("district")
         if OWN_RE.search(ctx.text) and ctx.department and not (topic or district):
             return await self.own_department(ctx)
@@ -106,6 +120,20 @@ class ActionPublicOpinion(CityAction):
                 data={"type": "opinion", **(public_fields(r.data, ("district", "today")) if ctx.citizen else r.data)},
             )
         r = await ctx.city.get("opinion", topic)
+        if not topic and ROSE_RE.search(ctx.text):  # "이번 주에 제일 많이 늘어난 민원": by the change against last week
+            up = sorted(r.data.items(), key=lambda kv: -kv[1]["week_change_pct"])[:3]
+            listed = ", ".join(f"{k}(이번 주 {number(v['week'])}건, {v['week_change_pct']:+g}%)" for k, v in up)
+            reply = cited(
+                f"지난주보다 가장 많이 늘어난 민원은 {listed}입니다.",
+                r,
+                short=f"증가 1위 {up[0][0]} {up[0][1]['week_change_pct']:+g}%",
+                data={"type": "opinion", "topics": {k: public_fields(v, ("week", "week_change_pct")) for k, v in up}},
+            )
+            reply.events += [
+                SlotSet("topic", up[0][0]),
+                SlotSet("listed_items", {"entity": "topic", "intent": self.intent, "items": [k for k, _ in up]}),
+            ]
+            return reply
         if not topic and ctx.time == "last_week":
             this_week = sum(v["week"] for v in r.data.values())
             last_week = round(sum(v["week"] / (1 + v["week_change_pct"] / 100) for v in r.data.values()))

@@ -24,7 +24,7 @@ from .admin import OPINION_PUBLIC
 from .base import TOPICS, Context, Reply
 from .citydata import DataUnavailable, Reading, UnknownKey
 from .privacy import public_fields
-from .realtime import forecast_at, park_as_place, trail_courses
+from .realtime import VISITORS_RANK_RE, by_visitors, forecast_at, park_as_place, trail_courses
 
 # -- names -------------------------------------------------------------------------------------------------------
 
@@ -542,6 +542,15 @@ async def parks(ctx: Context) -> Reply:
     said = next(ctx.tracker.get_latest_entity_values("park"), None)
     if (m := RANKED_RE.search(ctx.text)) and (not said or said == "서울둘레길"):  # "Which Seoul Trail course is the easiest?"
         return await ranked_courses(ctx, m[1].lower())
+    if m := VISITORS_RANK_RE.search(ctx.text):  # "Which Han River park had the fewest visitors today?"
+        r = await ctx.city.get("park", None)
+        fewest = bool(m.group(1) or m.group(2))
+        ranked = by_visitors(r.data, ctx.text, fewest)[:3]
+        listed = ", ".join(f"{name_en(k)} ({v['visitors_today']:,})" for k, v in ranked)
+        text = f"{'Fewest' if fewest else 'Most'} visitors today: {listed}."
+        reply = cited(text, r, short=f"{'Fewest' if fewest else 'Most'}: {name_en(ranked[0][0])}")
+        reply.events.append(SlotSet("park", ranked[0][0]))
+        return reply
     park = named(ctx, "park") or named(ctx, "place")  # "Are any parks closed?": all of them
     r = await ctx.city.get("park", park)
     if not park:

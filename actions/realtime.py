@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk.events import SlotSet
 
@@ -262,6 +263,21 @@ WARMEST_RE = re.compile(r"(?:제일|가장)\s?(?:덥|더운|따뜻)")
 CLEANEST_RE = re.compile(r"(?:제일|가장)\s?(?:깨끗|맑|좋)")
 
 
+GRADES = {
+    "좋음": "좋음",
+    "좋은": "좋음",
+    "보통": "보통",
+    "보통인": "보통",
+    "나쁨": "나쁨",
+    "나쁜": "나쁨",
+    "매우나쁨": "매우 나쁨",
+    "매우나쁜": "매우 나쁨",
+}
+GRADE_PLACES_RE = re.compile(
+    r"(매우\s?나쁨|매우\s?나쁜|나쁨|나쁜|보통|좋음|좋은)(?:인|이|한)?\s?(?:구|곳|데|자치구)(?:가|는|이)?\s?(?:몇|어디)"
+)
+
+
 class ActionAirQuality(CityAction):
     intent = "air_quality"
 
@@ -284,6 +300,13 @@ class ActionAirQuality(CityAction):
                 data={"type": "air_quality", "district": district, **d},
             )
         by = r.data["by_district"]
+        if m := GRADE_PLACES_RE.search(ctx.text):  # "초미세 나쁨인 구가 몇 개예요": the districts of that grade
+            grade = GRADES[re.sub(r"\s", "", m.group(1))]
+            fine = "초미세" in ctx.text or "2.5" in ctx.text
+            label = "초미세먼지" if fine else "미세먼지"
+            named = [k for k, v in by.items() if v["pm25_grade" if fine else "pm10_grade"] == grade]
+            text = f"{label} '{grade}'인 구는 {len(named)}곳" + (f"입니다: {', '.join(named)}." if named else "도 없습니다.")
+            return cited(text, r, short=f"{label} {grade} {len(named)}곳", data={"type": "air_quality", **r.data})
         worst = max(by.items(), key=lambda kv: kv[1]["pm25"] or 0)
         c = r.data["city"]
         text = (
@@ -459,6 +482,25 @@ class ActionLivingPopulation(CityAction):
         )
 
 
+# the most or fewest visitors today (group 1 or 2: the fewest), in Korean or English
+VISITORS_RANK_RE = re.compile(
+    r"(?:제일|가장|젤)\s?(?:(적|한산|한가|덜)|많|붐비|북적)\w*\s?(?:온|왔|찾|다녀|간|갔|방문|공원|곳|데)"
+    r"|\b(?:(fewest|least (?:visited|busy|crowded)|quietest)|most (?:visitors|visited|people|crowded)|busiest)\b",
+    re.I,
+)
+
+
+def by_visitors(parks: dict[str, Any], text: str, fewest: bool) -> list[tuple[str, dict[str, Any]]]:
+    """The parks of the kind the text names (Han River parks, trails, parks), by visitors today."""
+    if re.search(r"한강|han river", text, re.I):
+        kept = {k: v for k, v in parks.items() if "한강공원" in k}
+    elif re.search(r"둘레길|trail|course", text, re.I):
+        kept = {k: v for k, v in parks.items() if v["kind"] == "둘레길"}
+    else:
+        kept = {k: v for k, v in parks.items() if v["kind"] == "공원"} if re.search(r"공원|park", text, re.I) else parks
+    return sorted(kept.items(), key=lambda kv: kv[1]["visitors_today"] * (1 if fewest else -1))
+
+
 class ActionParkInfo(CityAction):
     intent = "park_info"
 
@@ -466,6 +508,18 @@ class ActionParkInfo(CityAction):
         if m := DIFFICULTY_RE.search(ctx.text):  # "좀 쉬운 코스는 없어요?": the courses of that difficulty
             return await self.by_difficulty(ctx, "쉬움" if m.group(1) else "어려움")
         park = ctx.mentioned("park") or ctx.mentioned("place")
+        if m := VISITORS_RANK_RE.search(ctx.text):  # "한강공원 중에 오늘 사람 제일 적었던 데": by visitors counted today
+            r = await ctx.city.get("park", None)
+            fewest = bool(m.group(1) or m.group(2))
+            ranked = by_visitors(r.data, ctx.text, fewest)[:3]
+            listed = ", ".join(f"{k}({number(v['visitors_today'])}명)" for k, v in ranked)
+            text = f"오늘 방문객이 가장 {'적은' if fewest else '많은'} 곳은 {listed}입니다."
+            reply = cited(text, r, short=f"{'최소' if fewest else '최다'}: {ranked[0][0]}", data={"type": "parks", "parks": dict(ranked)})
+            reply.events += [
+                SlotSet("park", ranked[0][0]),
+                SlotSet("listed_items", {"entity": "park", "intent": self.intent, "items": [k for k, _ in ranked]}),
+            ]
+            return reply
         if not park:
             r = await ctx.city.get("park", None)
             closed = [k for k, v in r.data.items() if v["status"] != "정상 개방"]

@@ -127,7 +127,7 @@ def follows_up(parse: dict[str, Any], slots: dict[str, Any]) -> str | None:
     if intent == "navigate" and ELLIPTIC_RE.search(text) and last in FOLLOW_UP_INTENTS and not ON_WALL_RE.search(text):
         return "inform"  # "영동대로 복합개발은" after a project question: the same question, not the wall
     own = [e for e in parse.get("names_as_last", []) if e["entity"] in WEAK_TYPES_BY_INTENT.get(last, set())]
-    if own and not discourse.topic(text) and confidence < SURE and intent != last:
+    if own and not discourse.topic(text, parse["entities"]) and confidence < SURE and intent != last:
         parse["entities"] = parse["names_as_last"]  # "환경 분야는" after the budget: a sector, as the last question reads it
         return "inform"
     # "퇴근 땐요", "오늘 몇 건 들어왔는지만요": a follow-up's ending, not a goodbye however sure the classifier is

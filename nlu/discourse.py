@@ -280,6 +280,7 @@ SEE_YOU_RE = re.compile(
 SELF_INTRO_RE = re.compile(
     r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)(?:[.!~,]?\s?(?:처음\s?(?:써|쓰|사용)[^.!~]{0,8}|잘\s?부탁\S*|반가워요|반갑습니다))*[.!~]?$"
 )  # "안녕하세요 교통정책과 이서연이에요 처음 써 봐요"
+AMONG_PARKS_RE = re.compile(r"(?:공원|둘레길|코스)들?\s?(?:중에?|가운데)\s?.{0,12}(?:제일|가장|젤)")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
 
 
@@ -316,6 +317,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))
     ):
         return "out_of_scope"
+    if AMONG_PARKS_RE.search(text):
+        return "park_info"  # "오늘 공원 중에 가장 붐비는 곳": parks ranked by their visitors
     if SCREEN_MOVE_RE.search(text) and intent not in ("navigate", "cctv_view") and topic(text) != "cctv_view":
         return "navigate"
     kinds = {e["entity"] for e in entities}
