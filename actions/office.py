@@ -160,6 +160,10 @@ class ActionApprovalDecide(CityAction):
 
     async def answer(self, ctx: Context) -> Reply:
         text = ctx.text
+        if ctx.tracker.latest_message.get("keep"):  # the undo offered is not wanted: the decision stands
+            doc = await ctx.records.approval((ctx.tracker.get_slot("pending_action") or {}).get("approval_id") or 0)
+            done = "승인" if doc and doc["status"] == "approved" else "반려"
+            return Reply(f"「{doc['title']}」 문서는 {done} 그대로 둡니다." if doc else "그대로 둡니다.", short=f"{done} 유지")
         undo = references.UNDO_RE.search(text) and (references.APPROVAL_WORDS_RE.search(text) or references.UNDO_STRONG_RE.search(text))
         if ctx.tracker.latest_message.get("undo") or undo:  # the dialogue's references found an undo ("아 그거 취소")
             shown = await ctx.records.approval(ctx.tracker.get_slot("shown_approval") or 0)
@@ -167,6 +171,8 @@ class ActionApprovalDecide(CityAction):
                 return await offer_undo(ctx)
         decision = ctx.mentioned("decision")
         pending_action = ctx.tracker.get_slot("pending_action") or {}
+        if decision is None and pending_action.get("type") == "approval" and references.KEEP_RE.search(text):
+            decision = pending_action["decision"]  # "아니 네 번째 말고 다섯 번째" to "…반려할까요?": the same decision
         if (
             ctx.mentioned("doc_number") is None
             and pending_action.get("type") == "approval"
@@ -180,6 +186,17 @@ class ActionApprovalDecide(CityAction):
                 pending_docs = [(d, dec) for d, (_, dec) in zip(docs, each, strict=True) if d and d["status"] == "pending"]
                 if len(pending_docs) > 1:
                     return offer_batch([d for d, _ in pending_docs], [dec for _, dec in pending_docs])
+        numbers = [int(e["value"]) for e in ctx.tracker.latest_message.get("entities") or [] if e["entity"] == "doc_number"]
+        if decision and len(set(numbers)) > 1 and all(1 <= n <= len(listed) for n in numbers):  # "첫 번째랑 다섯 번째 둘 다 승인"
+            if (
+                len(
+                    docs := [
+                        d for n in dict.fromkeys(numbers) if (d := await ctx.records.approval(listed[n - 1])) and d["status"] == "pending"
+                    ]
+                )
+                > 1
+            ):
+                return offer_batch(docs, [decision] * len(docs))
         if decision and number is None and ALL_RE.search(text) and 1 < len(listed) <= MAX_BATCH:
             if len(docs := [d for i in listed if (d := await ctx.records.approval(i)) and d["status"] == "pending"]) > 1:
                 return offer_batch(docs, [decision] * len(docs))  # "두 개 다 승인해" after the urgent ones
@@ -457,7 +474,9 @@ async def offer_undo(ctx: Context) -> Reply:
     window = deps.settings().undo_window_s
     decided = await ctx.records.recent_decisions(ctx.actor, timedelta(seconds=window))
     named = by_title(ctx.text, [f"{d['title']} {d['department']}" for d in decided])  # "기후동행카드 건만 취소해줘"
-    doc = decided[named - 1] if named else decided[0] if decided else None
+    listed, number = ctx.tracker.get_slot("listed_approvals") or [], ctx.mentioned("doc_number")
+    shown = listed[int(number) - 1] if number and 1 <= int(number) <= len(listed) else None  # "다섯 번째는 취소해 줘": as listed
+    doc = decided[named - 1] if named else next((d for d in decided if d["id"] == shown), None) or (decided[0] if decided else None)
     if doc is None:
         return Reply(f"되돌릴 결재가 없습니다. 결재는 처리하고 {int(window // 60)}분 안에만 되돌릴 수 있습니다.", short="되돌릴 결재 없음")
     verb = "승인" if doc["status"] == "approved" else "반려"

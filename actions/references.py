@@ -59,8 +59,8 @@ DECISION_END_RE = re.compile(
 )
 DECISION_START_RE = re.compile(r"^(?:승인|반려)(?:해|하자|할게|합니다)(?![가-힣])")  # "반려해 예산이 너무 과해": the reason after it
 FLIP_RE = re.compile(
-    r"(?:승인|반려)\s?(?:으로|로|하는\s?(?:게|걸로))\s?.{0,8}?(?:바꿔|바꾸|바꿀|돌려|변경|올려)"
-)  # "승인으로 바꾸자" after a rejection
+    r"(?:승인|반려)\s?(?:으로|로|하는\s?(?:게|걸로))\s?.{0,8}?(?:바꿔|바꾸|바꿀|돌려|변경|올려)|승인\s?말고\s?반려|반려\s?말고\s?승인"
+)  # "승인으로 바꾸자", "그거 반려 말고 승인이야" after a decision
 CASE_RE = re.compile(r"(?<![가-힣])건(?:만|은|도|을)?(?![가-힣])")  # "기후동행카드 건만 취소해줘": an approval named by its case
 THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 # "아니 그냥 둬": the undo is not wanted ("돌려놔" is no "놔둬")
@@ -256,6 +256,10 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     pending = slots.get("pending_action") or {}
     if pending.get("type") == "undo" and UNDO_RE.search(text) and not KEEP_RE.search(text):
         return route(parse, "affirm")  # "응 취소해" to "…승인을 취소할까요?": yes
+    words = DECISION_RE.findall(text)
+    status = {"approved": "approve", "rejected": "reject"}.get(pending.get("status", ""))
+    if pending.get("type") == "undo" and FLIP_RE.search(text) and words and DECISIONS[words[-1]] == status:
+        return {**route(parse, "approval_decide"), "keep": True}  # "아니다 다시 반려로 돌려 놔" to "…승인으로 바꿀까요?"
     yes = YES_LEAD_RE.match(text) or (CONFIRMED_RE.search(text) and DECISION_RE.search(text))
     if pending and yes and not KEEP_RE.search(text) and said <= {"decision", "doc_number", "time"}:
         words = DECISION_RE.findall(text)
@@ -267,6 +271,7 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         APPROVAL_WORDS_RE.search(text)
         or CASE_RE.search(text)
         or (UNDO_STRONG_RE.search(text) and not pending)
+        or ("doc_number" in said and not pending)  # "다섯 번째는 취소해 줘": one of the list just decided
         or (not pending and slots.get("shown_approval") and elliptic(text) and not KEEP_RE.search(text))  # "아 그거 취소" after a decision
     )
     if (

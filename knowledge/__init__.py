@@ -91,7 +91,8 @@ SAYINGS = {
     "오래되": ("노후",),
     "헌": ("노후",),
     "손보": ("저감", "개선", "정비"),
-    "고치": ("개선", "정비"),
+    "고치": ("개선", "정비", "갱신"),
+    "새로": ("갱신",),
     "맑": ("좋음",),
     "깨끗하": ("좋음",),
     "사이트": ("누리집", "플랫폼"),
@@ -113,7 +114,15 @@ SAYINGS = {
     "시내": ("도심",),
     "공기": ("대기",),
     "날": ("일수",),
-    "달리": ("속도",),
+    "달리": ("속도", "설치"),
+    "카메라": ("cctv",),
+    "연결": ("연계",),
+    "동네": ("곳곳",),
+    "전봇대": ("설치",),
+    "열": ("환기",),
+    "걸어가": ("보행",),
+    "비율": ("차지",),
+    "며칠": ("일수",),
     "키로": ("km",),
     "제일": ("가장",),
     "심하": ("가장",),
@@ -244,6 +253,9 @@ def answer(question: str, public_only: bool = False, k: int = 3, context: str = 
     found = search(f"{asked} {written}".strip(), k, public_only)
     if context:  # "보행자 사망 비중은" after another question on the report: its own words find their passage too
         found = list({h["id"]: h for h in search(f"{question} {written}".strip(), k, public_only) + found}.values())
+    if written:  # "연결된 카메라 몇 대": the document's own words alone (연계, CCTV) find the passage the mix missed
+        keywords = " ".join(w for t in question_terms(question) for w in SAYINGS.get(t, (t,)))
+        found = list({h["id"]: h for h in found + search(keywords, k, public_only, mode="lexical")}.values())
 
     def covered(h: dict[str, Any], rank: int) -> bool:
         passage = f"{h['title']} {h['section']} {h['text']}"

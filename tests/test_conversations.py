@@ -30,9 +30,9 @@ from conftest import add_user, bearer, reset_caches
 from fastapi.testclient import TestClient
 
 DATA = Path(__file__).parent / "data"
-# Eight held-out sets, each written by someone who did not write the fixes, after the fixes the sets before it guided:
+# Ten held-out sets, each written by someone who did not write the fixes, after the fixes the sets before it guided:
 # its first run measures how those fixes carry over to new phrasings (0.73-0.76, then 0.71 and 0.64 as the sets
-# reached further into the data, then 0.755 and 0.693); later runs guided the next round.
+# reached further into the data, then 0.755, 0.693, 0.748 and 0.840); later runs guided the next round.
 # The floor of each is its measured overall pass rate less about two turns. Raise it as fixes land (never lower it
 # to make a change pass); the aim of issue 12 is 0.95.
 SETS = {
@@ -58,6 +58,9 @@ SETS = {
     "conversations_8.yml": 0.84,
     # 249/333 = 0.748 on its first full run (104 sessions, written after eight rounds of fixes); 301/333 = 0.904 now
     "conversations_9.yml": 0.89,
+    # 295/351 = 0.840 on its first full run (108 sessions, written after nine rounds of fixes and this round's first
+    # ones); 304/351 now
+    "conversations_10.yml": 0.85,
 }
 
 KINDS = (
