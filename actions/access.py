@@ -48,7 +48,9 @@ def who(permission: str) -> tuple[str, str]:
     return "·".join(ROLE_NAMES[r][0] for r in roles), " and ".join(ROLE_NAMES[r][1] for r in roles)
 
 
-def refusal(role: str, permission: str | None = None) -> str:
+def refusal(role: str, permission: str | None = None, english: bool = False) -> str:
+    if role == "citizen" and english:
+        return "Sorry, that is an internal feature of City Hall and is not available on public channels. Ask me anything about the city's public information."
     if role == "citizen":
         return "죄송합니다. 이 기능은 시청 내부 업무용이라 공개 채널에서는 이용하실 수 없습니다. 공개된 도시 정보는 언제든 물어보세요."
     if permission:

@@ -12,8 +12,9 @@ from nlu.entities import sound
 from . import access, conversation
 from .base import CityAction, Context, Reply, cited
 from .korean import josa, number, won
+from .overview import DISTRICTS
 from .privacy import public_fields
-from .realtime import g
+from .realtime import WHICH_DISTRICT_RE, g
 
 
 class ActionPriceInfo(CityAction):
@@ -93,6 +94,8 @@ OPINION_PUBLIC = ("today", "week", "week_change_pct", "call_120", "online_mentio
 OPINION_OVERVIEW = ("today", "week", "call_120")
 
 
+DOCS_ASKED_RE = re.compile(r"문서|보고서|자료|기본\s?계획")
+EVERY_RE = re.compile(r"전부|모두|다\s?(?:보여|알려)|한\s?번에|전체")  # every one of them, not the one asked before
 ALL_TOPICS_RE = re.compile(r"분야\s?(?:다|전체|모두)|(?:전체|모든)\s?(?:분야|민원)|다\s?합쳐")
 ROSE_RE = re.compile(r"(?:제일|가장|젤)\s?(?:많이\s?)?(?:늘|증가|급증)|급증")
 TOP_RE = re.compile(r"(?:제일|가장|젤)\s?많|최다|1위")  # the most (not "제일 적은 민원")
@@ -111,6 +114,18 @@ class ActionPublicOpinion(CityAction):
         district = ctx.mentioned("district")
         if OWN_RE.search(ctx.text) and ctx.department and not (topic or district):
             return await self.own_department(ctx)
+        if not district and WHICH_DISTRICT_RE.search(ctx.text):  # "오늘 민원 제일 많이 들어온 구는 어디": districts by count
+            counts = {k: (await ctx.city.get("opinion", k)).data["today"] for k in DISTRICTS}
+            top = sorted(counts.items(), key=lambda kv: -kv[1])[:3]
+            listed = ", ".join(f"{k} {number(n)}건" for k, n in top)
+            reply = cited(
+                f"오늘 민원이 가장 많이 들어온 구는 {listed}입니다.",
+                await ctx.city.get("opinion", top[0][0]),
+                short=f"민원 최다: {listed}"[:40],
+                data={"type": "opinion", "top_districts": dict(top)},
+            )
+            reply.events.append(SlotSet("district", top[0][0]))
+            return reply
         if district and not topic:
             r = await ctx.city.get("opinion", district)
             return cited(
@@ -195,10 +210,24 @@ class ActionAdminIndicator(CityAction):
     times = frozenset({"last_year"})  # each indicator keeps the year before
 
     async def answer(self, ctx: Context) -> Reply:
-        name = ctx.mentioned("indicator")
+        name = next(ctx.tracker.get_latest_entity_values("indicator"), None) if EVERY_RE.search(ctx.text) else ctx.mentioned("indicator")
         if not name:
             r = await ctx.city.get("indicator", None)
             rows = {k: v for k, v in r.data.items() if v["public"] or not ctx.citizen}
+            sectors = {v["sector"] for v in rows.values()}
+            if sector := next(
+                (x for x in sectors if re.search(rf"{x}\s?(?:분야|부문|쪽)\s?(?:의\s?|관련\s?)?지표", ctx.text)), None
+            ):  # "교통 분야 지표 전부"
+                rows = {k: v for k, v in rows.items() if v["sector"] == sector}
+                listed = ", ".join(f"{k} {g(v['value'])}{v['unit']}" for k, v in rows.items())
+                reply = cited(
+                    f"{sector} 분야 지표는 {listed}입니다.",
+                    r,
+                    short=f"{sector} 지표 {len(rows)}개",
+                    data={"type": "indicators", "indicators": rows},
+                )
+                reply.events.append(SlotSet("listed_items", {"entity": "indicator", "intent": self.intent, "items": list(rows)}))
+                return reply
             text = (
                 f"행정 지표 {len(rows)}개를 관리하고 있습니다. 예: "
                 + ", ".join(f"{k} {g(v['value'])}{v['unit']}" for k, v in list(rows.items())[:4])
@@ -250,6 +279,8 @@ class ActionProjectStatus(CityAction):
         data = {"type": "project", "name": name, **d}
         if ctx.citizen:
             data.pop("documents")  # internal reports stay inside city hall
+        elif d["documents"] and DOCS_ASKED_RE.search(ctx.text):  # "관련 문서 뭐 있어": their titles
+            text += " 관련 문서: " + ", ".join(f"「{x['title']}」({x['date']})" for x in d["documents"]) + "."
         elif d["documents"]:
             text += f" 관련 문서 {len(d['documents'])}건이 있습니다."
         reply = cited(text, r, short=f"{name} {d['progress_pct']}% · {d['phase']}", data=data)

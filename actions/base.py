@@ -75,7 +75,14 @@ class Context:
         also the topic, indicator, project … the conversation was about (locations: see `location`)."""
         value = next(self.tracker.get_latest_entity_values(name), None)
         # a newly named place, or the whole city, replaces a carried road or park
-        if value is None and name in CARRIED and self.follow_up and not (name in LOCAL and (self.citywide or self.names_place)):
+        # ("시 전체 집행률은" after a sector's budget: every sector)
+        if (
+            value is None
+            and name in CARRIED
+            and self.follow_up
+            and not (name in LOCAL and (self.citywide or self.names_place))
+            and not (name == "sector" and self.citywide)
+        ):
             return self.tracker.get_slot(name)
         return value
 
@@ -175,7 +182,7 @@ class CityAction(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         ctx = Context(tracker, deps.city(), deps.records())
         if not access.can(ctx.role, self.permission):
-            reply = Reply(access.refusal(ctx.role, self.permission), short="권한 없음")
+            reply = Reply(access.refusal(ctx.role, self.permission, ctx.english), short="Not public" if ctx.english else "권한 없음")
         else:
             try:
                 if ctx.english:

@@ -1057,6 +1057,8 @@ LIMITS_EN = {
     "parking": "I can't show free parking spaces; Seoul's parking site (parking.seoul.go.kr) or a map app can.",
     "export": "I can't export data as files; open data is at data.seoul.go.kr.",
     "schedule": "I can't see personal schedules.",
+    "lost": "I can't trace lost items; Seoul Metro's lost and found centres and lost112.go.kr can.",
+    "exchange": "I can't locate currency exchanges; banks and licensed exchange booths (for example in Myeongdong) can help.",
 }
 SIMPLE = {  # intent: (text, watch line)
     "greet": (f"Hello! I'm Seoul's city assistant. {CAN_DO}", "Hello!"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk.events import EventType, SlotSet
 
-from nlu import korean
+from nlu import discourse, korean
 from nlu.entities import DECISION_RE, DECISIONS
 
 from . import access, deps, references, share
@@ -243,7 +243,22 @@ def officer_label(o: dict[str, Any]) -> str:
     return f"{o['department']} {o['name']} {o['title']}"
 
 
-THAT_FIELD_RE = re.compile(r"그\s?(?:분야|건|민원|문제|쪽|사업|공약|프로젝트)|해당\s?(?:분야|민원|사업)|담당|(?:그거|그것)\s?맡은")
+THAT_FIELD_RE = re.compile(
+    r"그\s?(?:분야|건|민원|문제|쪽|사업|공약|프로젝트)|해당\s?(?:분야|민원|사업)|담당|(?:그거|그것)\s?맡은|거기\s?(?:본부장|과장|국장|책임자)"
+)
+# the department in charge of each kind of city data, for "…물가 담당 과장 연결해 줘"
+IN_CHARGE = {
+    "price_info": "물가대책과",
+    "water_quality": "상수도사업본부",
+    "air_quality": "대기정책과",
+    "disaster_status": "재난안전과",
+    "traffic_status": "교통정책과",
+    "transit_status": "버스정책과",
+    "park_info": "공원여가정책과",
+    "finance_status": "예산담당관",
+    "intl_cooperation": "국제협력과",
+    "public_opinion": "시민소통기획관",
+}
 
 
 def said_department(text: str, department: str) -> bool:
@@ -268,6 +283,8 @@ class ActionCallOfficer(CityAction):
             topics = [ctx.tracker.get_slot("topic")]
         if not (people or depts or topics or district) and THAT_FIELD_RE.search(text):
             depts = await self.department_of_subject(ctx)  # "그 사업 담당자 연결해": the project's department
+        if not (people or depts or topics or district) and (dept := IN_CHARGE.get(discourse.topic(text) or "")):
+            depts = [dept]  # "장바구니 물가 담당 과장 연결해 줘": the department in charge of that data
         match = (
             [o for o in officers if o["name"] in people]
             or [o for o in officers if district and district in o["districts"]]

@@ -31,6 +31,15 @@ ALERTS_LISTED_RE = re.compile(r"뭐|무슨|어떤|목록|모두|전부|(?<![가-
 INJURY_RE = re.compile(r"다친|다쳤|부상|인명\s?피해|사상자|injur|casualt", re.I)
 
 
+DONG_RE = re.compile(r"([가-힣]{2,4}?)(?:\d+가)?동(?![가-힣])")
+
+
+def at_neighbourhood(text: str, incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The incidents in the neighbourhood (동) the text names; "금호동" is 금호1가동 too."""
+    said = {m.group(1) for m in DONG_RE.finditer(text)}
+    return [i for i in incidents if any(re.search(rf"{base}(?:\d+가)?동", i.get("location") or "") for base in said)]
+
+
 class ActionDisasterStatus(CityAction):
     intent = "disaster_status"
 
@@ -39,6 +48,11 @@ class ActionDisasterStatus(CityAction):
         if not district and WHICH_DISTRICT_RE.search(ctx.text):  # "구급 출동은 어느 구가 제일 많아"
             return await self.ranked(ctx)
         r = await ctx.city.get("disaster", district)
+        if spot := at_neighbourhood(ctx.text, r.data["incidents"]):  # "공릉동 불은 다 껐어", "금호동 불 상태"
+            listed = ", ".join(f"{i['location']} {i['type']}({i['status']})" for i in spot)
+            first = spot[0]["location"].split()[1] if " " in spot[0]["location"] else spot[0]["location"]
+            short = f"{first} {spot[0]['type']} {spot[0]['status']}" + (f" 외 {len(spot) - 1}건" if len(spot) > 1 else "")
+            return cited(f"{listed}입니다.", r, short=short, data={"type": "disaster", "incidents": spot})
         alerts = await ctx.city.get("alerts", district)
         d, where = r.data, district or "서울시"
         active = [i for i in d["incidents"] if i["status"] in ("진화 중", "수색 중", "조사 중")]
@@ -396,12 +410,16 @@ def trail_courses(parks: dict[str, dict], trail: str) -> dict[str, dict]:
     return {k: v for k, v in parks.items() if k.startswith(f"{trail} ")}
 
 
+PLACE_KINDS = ("관광특구", "역", "공원", "시장", "거리")  # the hotspots' own kinds, as their names end
+
+
 class ActionLivingPopulation(CityAction):
     intent = "living_population"
     times = frozenset({"later_today"})  # the hotspots' hourly forecast
 
     async def answer(self, ctx: Context) -> Reply:
-        loc = ctx.location()
+        kind = next((k for k in PLACE_KINDS if re.search(rf"{k}\s?(?:들\s?)?(?:중|가운데)", ctx.text)), "")  # "관광특구 중에"
+        loc = None if kind and not ctx.all_mentioned("place") else ctx.location()  # over all of that kind, none carried
         if ctx.time and not (loc and loc[0] in ("place", "station")):
             return no_data_for(ctx.time, self.intent)
         if loc and loc[0] in ("place", "station"):
@@ -467,9 +485,12 @@ class ActionLivingPopulation(CityAction):
             )
         r = await ctx.city.get("place", None)
         rank = {"붐빔": 3, "약간 붐빔": 2, "보통": 1, "여유": 0}
-        busy = sorted(r.data.items(), key=lambda kv: (-rank.get(kv[1]["congestion"], 0), -kv[1]["population_max"]))[:3]
+        places = {k: v for k, v in r.data.items() if k.endswith(kind)} or r.data
+        busy = sorted(places.items(), key=lambda kv: (-rank.get(kv[1]["congestion"], 0), -kv[1]["population_max"]))[:3]
         text = (
-            "지금 가장 붐비는 곳은 " + ", ".join(f"{k}({v['congestion']}, 약 {approx(v['population_max'])}명)" for k, v in busy) + "입니다."
+            f"지금 가장 붐비는 {josa(kind or '곳', '은')} "
+            + ", ".join(f"{k}({v['congestion']}, 약 {approx(v['population_max'])}명)" for k, v in busy)
+            + "입니다."
         )
         return cited(
             text,

@@ -165,6 +165,8 @@ def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
 
 BUS_NUMBER_RE = re.compile(r"\s*([Nn]?\d{2,4})\s?번?\s?(?:버스)?(?:은|는|도)?\s?요?[?？]?\s*$")
 DECIDABLE = GUESSES | {"inform", "navigate", "approval_list", "project_status"}  # "…보고서 승인" taken for these
+UNTIL_RE = re.compile(r"언제까지|몇\s?시까지|언제\s?(?:풀|끝나|열)")
+PROJECT_DOCS_RE = re.compile(r"관련(?:된)?\s?(?:문서|자료|보고서)|(?:문서|보고서)\s?(?:는\s?)?(?:뭐|어떤|몇)")
 NEWS_RE = re.compile(r"(?:관련|최근)(?:에|해서)?\s?(?:뉴스|보도|기사|소식|언론)|(?:뉴스|보도|기사)\s?(?:난|나온|났|뜬|있)")
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")  # the place just talked about
 MAIN_KIND = {intent: kind for kind, intent in TYPE_INTENTS.items() if kind != "station"}  # project_status -> project …
@@ -303,6 +305,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         and (intent in GUESSES or APPROVAL_WORDS_RE.search(text) or elliptic(text))
     ):
         return route(parse, "approval_list")  # "급한 건 뭐야", "긴급은"
+    if PROJECT_DOCS_RE.search(text) and slots.get("project") and last == "project_status" and kind_free(parse):
+        return {**route(parse, "project_status"), "follow_up": True}  # "관련 문서 뭐 있어" after a project: its documents
     if DOCUMENT_CUE_RE.search(text) and "doc_number" not in said and intent not in ("approval_decide", "approval_list", "navigate"):
         return route(parse, "knowledge_question")
     # "그 문서 어디에 나와 있어?": the document the last answer quoted
@@ -315,6 +319,8 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     crowd_asked = "living_population" in (slots.get("last_intents") or [last])  # "명동 붐비는지랑 날씨도", then the hour
     if crowd_asked and discourse.hour(text) is not None and kind_free(parse) and not discourse.topic(text):
         return {**route(parse, "living_population"), "follow_up": True}  # "이따 세 시쯤엔 좀 빠질까요": the place's forecast at that hour
+    if last in FOLLOW_UP_INTENTS and intent in GUESSES and kind_free(parse) and UNTIL_RE.search(text) and not discourse.topic(text):
+        return {**route(parse, last), "follow_up": True}  # "언제까지 그래" after a closure: the same answer says until when
     if last in FOLLOW_UP_INTENTS and intent in GUESSES and kind_free(parse) and THIS_PERIOD_RE.search(text) and not discourse.topic(text):
         return {**route(parse, last), "follow_up": True}  # "이번 주 통틀어서는 몇 건이에요": the same question, now
     if (

@@ -25,7 +25,7 @@ from .storage import Storage
 # "인구랑 예산 같이 알려줘", "날씨하고 미세먼지", "교통 상황, 지하철 운행": a conjunction between two requests
 # or a clause ending in 고 after a verb of showing: "몇 건인지 보고 …", "카메라 띄우고 …", "알려주고 …" ("점검 보고" is a report)
 CONJUNCTION_RE = re.compile(
-    r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|(?:(?<=지\s보)|(?<=띄우)|(?<=[려여워]주)|(?<=[려여워]\s주)|(?<=켜))고\s+|\s*(?:,|그리고|및)\s*"
+    r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|(?:(?<=지\s보)|(?<=띄우)|(?<=[려여워]주)|(?<=[려여워]\s주)|(?<=켜)|(?<=얼마나\s있)|(?<=몇\s명\s있))고\s+|\s*(?:,|그리고|및)\s*"
 )
 EN_JOIN_RE = re.compile(r"\band\b|&|,", re.I)
 ACTS = {"call_officer"}  # a request that acts, after the questions ("…보고 도로관리과장 연결해줘")

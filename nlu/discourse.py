@@ -138,6 +138,8 @@ LIMIT_CUES: dict[str, re.Pattern[str]] = {
     "entertain": re.compile(
         r"노래\s?(?:한\s?곡|불러|해\s?줘)|춤\s?(?:춰|춰줘)|농담|웃긴\s?(?:얘기|이야기)|sing (?:a|me)|tell (?:me )?a joke", re.I
     ),
+    "lost": re.compile(r"두고\s?내[린렸]|분실|잃어버|유실물|놓고\s?내[린렸]|lost (?:and found|property|my)|left my", re.I),
+    "exchange": re.compile(r"환전|exchange money|currency exchange|change money", re.I),
     "alarm": re.compile(r"알람|타이머|모닝콜|깨워\s?(?:줘|주세요)|set (?:an? )?(?:alarm|timer)", re.I),
     "wifi": re.compile(r"와이파이|wi-?fi|비번", re.I),
     "parking": re.compile(
@@ -199,6 +201,8 @@ STRONG = {
     "parking",
     "export",
     "schedule",
+    "lost",
+    "exchange",
 }  # these decide whatever the classifier says
 EXCLAIM_RE = re.compile(r"(?:네요|네|구나|군요|겠다|거든요?|잖아요?|다)[.!~ㅠㅜ]*$")  # "…지치네요": a feeling told, not a question
 
@@ -218,23 +222,23 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     intent: re.compile(pattern, re.I)
     for intent, pattern in {
         "approval_list": r"결재|대기\s?(?:목록|문서|중인|건)|승인\s?대기",
-        "weather": r"날씨|기온|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|추운|더워|덥|더운|따뜻|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
+        "weather": r"날씨|기온|최고\s?(?:기온|온도|몇\s?도)|몇\s?도(?:까지|야|예요|에요|나|쯤)|기상|강수|강우|비\s?(?:와|오|올|소식)|눈\s?(?:와|오|올|소식)|우산|추워|춥|추운|더워|덥|더운|따뜻|weather|\brain|\bsnow|temperature|\bcold\b|\bhot\b",
         "air_quality": r"미[세새]\s?먼지|초미세|대기\s?(?:질|상태|오염)|공기|오존|황사|pm\s?(?:10|2\.?5)|air quality|\bair\b|pollution|fine dust|\bdust\b",
-        "traffic_status": r"(?<!대중)교통(?!\s?(?:분야|예산|분담|사고|불편))|(?:평균|주행|통행|차량|도로)\s?속도|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|원활|원할한|막혀|막히|차\s?막|체증"
+        "traffic_status": r"차(?:는|가|들)?\s?(?:좀\s?)?(?:빠지|막히|밀리|많이\s?막)|(?<!대중)교통(?!\s?(?:분야|예산|분담|사고|불편))|(?:평균|주행|통행|차량|도로)\s?속도|도로\s?(?:상황|소통|중에|가운데)|잘\s?빠지|소통|정체|원활|원할한|막혀|막히|차\s?막|체증"
         r"|사고\s?(?:난|났)\s?(?:도로|길|구간)|도로.{0,3}(?:사고|통제)|통제\s?(?:구간|도로)",
         "transit_status": r"지하철|\d\s?호선|(?<!리버)버스|열차|다음\s?차|막차|첫차|전철|subway|\bmetro\b|\bline \d|\bbus(?:es)?\b|\btrains?\b",
         "living_population": r"인파|붐[비벼빔빌빕]|미어\s?터|사람\s?(?:이\s?)?얼마나|바글|발\s?디딜|혼잡|한산|한가|사람\s?(?:많|몰)|(?<!다친)(?<!다친\s)사람들?(?:은|는)?\s?(?:요)?[?？]?$|북적|생활\s?인구|crowd|\bbus(?:y|ier|iest)\b|packed",
         "disaster_status": r"재난|화재|화제(?=\s?(?:어떻게|상황|현황|났|나서|진압|진화|몇|건수|소식|피해))|(?:한파|폭염|호우|대설|강풍|태풍|안전\s?안내|안내|긴급)\s?(?:안내\s?)?(?:문자|경보|주의보|특보)|구급|구조\s?(?:출동|건)|안전\s?상황|다친\s?사람|다쳤|부상자|인명\s?피해|(?<![가-힣])불(?:이|은|길)?\s?(?:다\s?)?(?:났|난|나서|껐|꺼|끄)"
-        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|소식|건수|어디|못\s?끈|안\s?꺼|(?:이\s?)?(?:제일|가장)\s?많이\s?난)|(?<![가-힣])(?:다\s)?(?:껐대|껐어|꺼졌)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
-        "finance_status": r"예산|재정(?!자립)|집행|\bbudget|spending",
+        r"|(?<![가-힣])불\s?(?:몇\s?(?:건|번|군데)|상황|현황|상태|소식|건수|어디|못\s?끈|안\s?꺼|(?:이\s?)?(?:제일|가장)\s?많이\s?난)|(?<![가-힣])(?:다\s)?(?:껐대|껐어|꺼졌)|(?<![가-힣])불\s*[?？]?$|\bfires?\b|rescues?|ambulance|emergency (?:text|alert)|disaster|cold wave",
+        "finance_status": r"예산|(?:쓰는|드는|들어가는|쓴)\s?돈|재정(?!자립)|집행|\bbudget|spending",
         "water_quality": r"수돗물|수질|아리수|정수",
         "price_info": r"가격|물가|시세|장바구니|\bprices?\b|how much (?:is|are|do)|\bcost",
-        "public_opinion": r"민원|여론|불만",
+        "public_opinion": r"민원|여론|불만|온라인(?:에서)?\s?(?:언급|반응)|다산콜(?:로|에)?\s?(?:들어|접수|상담)",
         "park_info": r"공원|둘레길|등산로|걷기\s?(?:좋은|쉬운)|(?<![0-9])코스(?:는|가|를)?\s?(?:어디|뭐|추천)",
         "project_status": r"공정률|진척|진행률|완공|준공|착공|사업비|짓는|짓고|지어지|몇\s?(?:프로|퍼센트)\s?(?:나\s?)?(?:왔|됐|진행)",
         "cctv_view": r"cctv|씨씨티비|카메라|영상\s?(?:보여|띄워|켜)",
         "pledge_status": r"공약|pledges?\b",
-        "intl_cooperation": r"자매\s?(?:도시|결연)|우호\s?도시|수출(?:한|했|하)|정책\s?수출|sister cit|friendship cit",
+        "intl_cooperation": r"자매\s?(?:도시|결연)|우호\s?도시|수출(?:한|했|하)|(?:어느|어떤|무슨)\s?나라에?\s?(?:팔|수출)|정책\s?수출|sister cit|friendship cit",
         "city_ranking": r"\brank(?:s|ed|ing)?\b|\bindex\b|몇\s?위|몇\s?등(?!급)|순위|랭킹|외신|해외\s?(?:언론|보도|매체)|수상|받은\s?상|행정상|어워드",
     }.items()
 }
@@ -263,6 +267,9 @@ def topic(text: str, names: list[dict[str, Any]] = ()) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+IN_CHARGE_RE = re.compile(
+    r"(?:담당|맡은|책임)\S*\s?(?:과장|국장|본부장|팀장|실장|담당관|직원|공무원|분|사람|자)|(?:과장|국장|본부장|담당자|책임자)(?:님)?(?:을|를|한테|에게)?\s?(?:좀\s?)?(?:연결|바꿔)"
+)
 CALL_RE = re.compile(r"연결|걸어|걸자|통화\s?(?:좀\s?)?(?:해|하|하자)")
 BRIEFING_RE = re.compile(r"한\s?바퀴|쭉\s?(?:읊|훑|정리)|훑어|브리핑|전반적으로|전체적으로\s?(?:어때|정리)")
 END_CALL_RE = re.compile(r"끊어|끊자|끊을게|끊겠|끊읍시다|통화\s?(?:종료|끝)")
@@ -274,12 +281,13 @@ YES_RE = re.compile(
 NO_RE = re.compile(r"^(?:아니|아니야|아니요|아뇨|아니에요|싫어|ㄴㄴ)[.!~]*$")
 GREETING_RE = re.compile(r"^(?:좋은\s?(?:아침|오후|저녁)(?:이에요|입니다|이야)?|안녕하세요|안녕|반가워요|반갑습니다)[,.!~]?\s+")
 SEE_YOU_RE = re.compile(
-    r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)(?![가-힣])|(?:또|다시)\s?(?:올게|올께|들를게|찾아올게)|좋은\s?(?:하루|주말|저녁)\s?(?:보내|되세요)|^(?:ok|okay)?\s?bye\b",
+    r"(?:내일|다음에|나중에|이따|또|월요일에)\s?(?:봐|봐요|봅시다|뵙겠|뵈요|봬요)(?![가-힣])|(?:또|다시)\s?(?:올게|올께|들를게|찾아올게)|좋은\s?(?:하루|주말|저녁)\s?(?:보내|되세요)|^(?:ok|okay)?\s?bye\b|(?:^|\s)이만(?:\s?(?:할게|갈게|끊을게|들어가|마칠게|끝))?\s?(?:요)?[.!~]?$",
     re.I,
 )
 SELF_INTRO_RE = re.compile(
     r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)(?:[.!~,]?\s?(?:처음\s?(?:써|쓰|사용)[^.!~]{0,8}|잘\s?부탁\S*|반가워요|반갑습니다))*[.!~]?$"
 )  # "안녕하세요 교통정책과 이서연이에요 처음 써 봐요"
+PARK_OPEN_RE = re.compile(r"통제|개방|열려|닫혀|출입|입장")
 AMONG_PARKS_RE = re.compile(r"(?:공원|둘레길|코스)들?\s?(?:중에?|가운데)\s?.{0,12}(?:제일|가장|젤)")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
 
@@ -301,6 +309,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return topic(text) or "inform"  # "아 죄송해요 은평구 아니고 강북구요": a correction, not an apology or a no
     if intent in ("affirm", "deny", "goodbye", "thanks") and END_CALL_RE.search(text):
         return "end_call"  # "됐어요 끊어요": the call, not a no
+    if CALL_RE.search(text) and IN_CHARGE_RE.search(text):
+        return "call_officer"  # "장바구니 물가 담당 과장 연결해 줘": a call, whatever data the words name
     if intent == "end_call" and CALL_RE.search(text) and not END_CALL_RE.search(text):
         return "call_officer"  # "거기 국장 영상통화 좀 연결해봐": a call made, not ended
     if BRIEFING_RE.search(text) and (weak or intent == "out_of_scope") and not topic(text):
@@ -317,6 +327,9 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         weak or found[1] in STRONG or (found[1] == "location" and "위치" in text) or (found[0] == "small_talk" and EXCLAIM_RE.search(text))
     ):
         return "out_of_scope"
+    if PARK_OPEN_RE.search(text) and any(e["entity"] == "park" or "park" in e.get("also", ()) for e in entities):
+        if not any(e["entity"] == "road" for e in entities):
+            return "park_info"  # "서울숲 지금 통제 구간 있어": the park's closures, not the roads'
     if AMONG_PARKS_RE.search(text):
         return "park_info"  # "오늘 공원 중에 가장 붐비는 곳": parks ranked by their visitors
     if SCREEN_MOVE_RE.search(text) and intent not in ("navigate", "cctv_view") and topic(text) != "cctv_view":
