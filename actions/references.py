@@ -37,6 +37,7 @@ TYPE_INTENTS = {
     "subway_line": "transit_status",
     "road": "traffic_status",
     "park": "park_info",
+    "topic": "public_opinion",
     "station": "transit_status",
 }
 DOCUMENT_WHERE_RE = re.compile(r"출처|어디(?:에|서)\s?나와|어느\s?(?:문서|자료|부분)|무슨\s?(?:문서|자료)")  # where, not what
@@ -66,6 +67,7 @@ THAT_ONE_RE = re.compile(r"그거|이거|저거|그\s?건|이\s?건")
 # "아니 그냥 둬": the undo is not wanted ("돌려놔" is no "놔둬")
 KEEP_RE = re.compile(r"말아|말고|마[.!]?$|아니|그냥|두세요|둬|(?<!려)놔")
 # what a project is asked about besides its name: "예산은 얼마 잡혀 있지" after 노들섬 is the project's, not the city's
+OPINION_ASPECT_RE = re.compile(r"온라인|언급|다산콜|120|상담|부정|긍정|반응|이번\s?주|지난주|추세")
 PROJECT_ASPECT_RE = re.compile(r"예산|사업비|돈|비용|공정|진척|기간|언제|완공|준공|담당")
 UNDO_RE = re.compile(UNDO_STRONG_RE.pattern + "|취소")  # 취소 also cancels a pending question: an undo only in context
 # a yes that goes on ("그래 반려 확정", "어 대기 상태로 돌려놔", "응 둘 다 그렇게"), or a decision confirmed in other
@@ -165,7 +167,7 @@ def route(parse: dict[str, Any], intent: str) -> dict[str, Any]:
 
 BUS_NUMBER_RE = re.compile(r"\s*([Nn]?\d{2,4})\s?번?\s?(?:버스)?(?:은|는|도)?\s?요?[?？]?\s*$")
 DECIDABLE = GUESSES | {"inform", "navigate", "approval_list", "project_status"}  # "…보고서 승인" taken for these
-UNTIL_RE = re.compile(r"언제까지|몇\s?시까지|언제\s?(?:풀|끝나|열)")
+UNTIL_RE = re.compile(r"언제까지|몇\s?시까지|언제\s?(?:풀|끝나|열)|끝나는\s?(?:시각|시간|때)")
 PROJECT_DOCS_RE = re.compile(r"관련(?:된)?\s?(?:문서|자료|보고서)|(?:문서|보고서)\s?(?:는\s?)?(?:뭐|어떤|몇)")
 NEWS_RE = re.compile(r"(?:관련|최근)(?:에|해서)?\s?(?:뉴스|보도|기사|소식|언론)|(?:뉴스|보도|기사)\s?(?:난|나온|났|뜬|있)")
 THERE_RE = re.compile(r"거기|그곳|그\s?쪽|그\s?(?:구|지역|동네)|해당\s?(?:구|지역)")  # the place just talked about
@@ -251,6 +253,14 @@ def resolve(parse: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
             subject == "project" and PROJECT_ASPECT_RE.search(text) and (intent == last or elliptic(text, parse["entities"]))
         ):
             return {**route(parse, last), "follow_up": True}  # "담당 부서가 어디였지", "예산은": the project or pledge just discussed
+    if (
+        last == "public_opinion"
+        and slots.get("topic")
+        and OPINION_ASPECT_RE.search(text)
+        and kind_free(parse)
+        and intent in {last, *GUESSES}
+    ):
+        return {**route(parse, last), "follow_up": True}  # "온라인에서 언급된 건 얼마나": the complaint topic just asked
     if WHO_RE.search(text) and intent not in ("approval_list", "approval_decide"):
         return route(parse, "call_officer")
     if intent == "cctv_view" and COUNT_RE.search(text) and not any(e["entity"] in PLACES for e in parse["entities"]):

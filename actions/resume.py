@@ -41,13 +41,20 @@ class ActionIntlCooperation(CityAction):
                 + ", ".join(f"{k}({v['kind']}, {v['since']}년, {', '.join(v['projects'])})" for k, v in mine.items())
                 + "입니다."
             )
-            if not mine:
+            if not mine:  # a country Seoul only sold a policy to
                 text = f"{country}에는 자매·우호도시가 없습니다."
-            text += exported(sold)
+            text = (
+                text + exported(sold)
+                if mine
+                else " ".join(f"{josa(e['policy'], '은')} {e['year']}년 {e['partner']}에 수출했습니다." for e in sold)
+            )
             return cited(text, r, short=f"{country} {len(mine)}개 도시", data={"type": "intl", "country": country, "cities": mine})
         if sold := [e for e in exports if set(distinctive(e["policy"])) & set(distinctive(ctx.text))]:  # "TOPIS 수출한 데"
             text = " ".join(f"{josa(e['policy'], '은')} {e['year']}년 {e['partner']}에 수출했습니다." for e in sold)
-            return cited(text, r, short=f"{sold[0]['policy']} → {sold[0]['partner']}"[:40], data={"type": "intl", "policy_exports": sold})
+            reply = cited(text, r, short=f"{sold[0]['policy']} → {sold[0]['partner']}"[:40], data={"type": "intl", "policy_exports": sold})
+            if len({e["partner"] for e in sold}) == 1:  # "그게 몇 년도": the country it went to
+                reply.events += [SlotSet("country", sold[0]["partner"].split()[0]), SlotSet("city", None)]
+            return reply
         sister = {k: v for k, v in cities.items() if v["kind"] == "자매도시"}
         if OLDEST_RE.search(ctx.text):  # "제일 오래된 자매도시"
             k, v = min(sister.items(), key=lambda kv: kv[1]["since"])

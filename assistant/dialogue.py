@@ -27,6 +27,7 @@ from .storage import Storage
 CONJUNCTION_RE = re.compile(
     r"(?<=[가-힣])(?:이랑|랑|하고|과|와)\s+|(?:(?<=지\s보)|(?<=띄우)|(?<=[려여워]주)|(?<=[려여워]\s주)|(?<=켜)|(?<=얼마나\s있)|(?<=몇\s명\s있))고\s+|\s*(?:,|그리고|및)\s*"
 )
+ARRIVAL_RE = re.compile(r"도착|언제\s?(?:와|오)|몇\s?분\s?(?:뒤|후|남)|다음\s?(?:차|열차)")  # a line's trains at a station, not its status
 EN_JOIN_RE = re.compile(r"\band\b|&|,", re.I)
 ACTS = {"call_officer"}  # a request that acts, after the questions ("…보고 도로관리과장 연결해줘")
 MULTI_CONFIDENCE = 0.5
@@ -215,7 +216,7 @@ class EmbeddedDialogue:
         if parse.get("language") == "en":  # one request (its names are its own), but for topics joined: "Weather and air in Mapo"
             topics = topics_in(text) if EN_JOIN_RE.search(text) else []
             return [{**parse, "intent": {**parse["intent"], "name": t}} for t in topics] if 2 <= len(topics) <= 3 else [parse]
-        pieces = [p for p in split(text, self.nlu.names(text)) if p.strip()]
+        pieces = [p for p in split(text, self.nlu.names(text)) if p.strip() not in ("", "서울", "서울시")]  # "서울이랑 자매도시 중에"
         kinds = [e["entity"] for e in parse["entities"]]
         if "station" in kinds and kinds.count("subway_line") >= 2:
             return [parse]  # "여의도역 5호선이랑 9호선": one station's trains on both lines
@@ -255,5 +256,15 @@ class EmbeddedDialogue:
         keys = [(p["intent"]["name"], tuple(str(e["value"]) for e in p["entities"])) for p in parts]
         if len(set(keys)) != len(keys):  # the same question twice is one question
             return [parse]
+        for before, p in zip(parts, parts[1:], strict=False):  # "강남역 사람 얼마나 있고 2호선 도착 언제야": at that station
+            kinds = {e["entity"] for e in p["entities"]}
+            if (
+                p["intent"]["name"] == "transit_status"
+                and "subway_line" in kinds
+                and "station" not in kinds
+                and ARRIVAL_RE.search(p["text"])
+            ):
+                at = [e for e in before["entities"] if e["entity"] in ("station", "place") and str(e["value"]).endswith("역")]
+                p["entities"] = [*p["entities"], {**at[0], "entity": "station"}] if at else p["entities"]
         parts = [{**p, "text": text if i == 0 else p["text"]} for i, p in enumerate(parts)]
         return [q for p in parts for q in each_name(p)]  # "배추 무 값 알려주고 쌀도": each item of a part too

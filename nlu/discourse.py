@@ -287,6 +287,9 @@ SEE_YOU_RE = re.compile(
 SELF_INTRO_RE = re.compile(
     r"^(?:안녕하세요|안녕|반갑습니다|반가워요).{0,20}(?:이에요|예요|입니다|라고\s?해요)(?:[.!~,]?\s?(?:처음\s?(?:써|쓰|사용)[^.!~]{0,8}|잘\s?부탁\S*|반가워요|반갑습니다))*[.!~]?$"
 )  # "안녕하세요 교통정책과 이서연이에요 처음 써 봐요"
+EXPORTED_RE = re.compile(
+    r"(?:어느|어떤|무슨)\s?나라(?:에|로)?\s?(?:팔|수출)|해외(?:에|로)?\s?(?:팔|수출)|수출(?:한|했|된)\s?(?:나라|곳|데|도시)"
+)
 PARK_OPEN_RE = re.compile(r"통제|개방|열려|닫혀|출입|입장")
 AMONG_PARKS_RE = re.compile(r"(?:공원|둘레길|코스)들?\s?(?:중에?|가운데)\s?.{0,12}(?:제일|가장|젤)")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
@@ -330,6 +333,8 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
     if PARK_OPEN_RE.search(text) and any(e["entity"] == "park" or "park" in e.get("also", ()) for e in entities):
         if not any(e["entity"] == "road" for e in entities):
             return "park_info"  # "서울숲 지금 통제 구간 있어": the park's closures, not the roads'
+    if EXPORTED_RE.search(text):
+        return "intl_cooperation"  # "우리 버스 관리 시스템 어느 나라에 팔았지": a policy export, whatever it is about
     if AMONG_PARKS_RE.search(text):
         return "park_info"  # "오늘 공원 중에 가장 붐비는 곳": parks ranked by their visitors
     if SCREEN_MOVE_RE.search(text) and intent not in ("navigate", "cctv_view") and topic(text) != "cctv_view":
