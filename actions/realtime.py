@@ -117,7 +117,7 @@ class ActionDisasterStatus(CityAction):
 
 ROADS_RE = re.compile(r"도로|간선|대로|roads?\b", re.I)
 RANKED_RE = re.compile(r"제일|가장|어디|어느")  # "도로 중에 제일 잘 빠지는 데": over all roads, not the one before
-FAST_RE = re.compile(r"빠른|빠르|빠지는|잘\s?빠|원활|안\s?막히|덜\s?막히")
+FAST_RE = re.compile(r"빠른|빠르|빠지는|잘\s?빠|잘\s?뚫|뻥\s?뚫|원활|안\s?막히|덜\s?막히")
 
 
 class ActionTrafficStatus(CityAction):

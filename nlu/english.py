@@ -91,7 +91,7 @@ INDICATORS_EN = {
     "unemployment rate|unemployment|jobless rate": "실업률", "total fertility rate|fertility rate|birth rate|fertility": "합계출산율",
     "registered population|resident population|population of seoul|seoul's population|people live in seoul|people living in seoul": "주민등록인구",
     "housing supply rate|housing supply": "주택보급률",
-    "public transport share|public transportation share|public transit share|modal share": "대중교통 분담률",
+    "public transport share|public transportation share|public transit share|modal share|share of trips|share of journeys|percentage of trips": "대중교통 분담률",
     "park area per person|park area per capita|park space per person": "1인당 공원면적",
     "traffic deaths|traffic fatalities|road deaths|road fatalities|traffic accident deaths": "교통사고 사망자 수",
     "annual average PM2.5|annual pm2.5|annual average fine dust|annual fine dust": "초미세먼지 연평균 농도",
@@ -335,6 +335,11 @@ CUES_EN = {
         "admin_indicator": r"\bindicators?\b|\bstatistics\b",
     }.items()
 }
+CALL_EN_RE = re.compile(
+    r"video[\s-]?call|\b(?:call|phone|ring) (?:them|him|her|the (?:director|head|officer|official))\b|put me through|connect me (?:to|with)",
+    re.I,
+)
+SHARE_EN_RE = re.compile(r"\b(?:share|percentage|proportion) of (?:trips|journeys|commut)|modal share", re.I)
 ALERT_RE = re.compile(r"\b(?:alerts?|warnings?|advisor(?:y|ies))\b|emergency (?:texts?|messages?)", re.I)
 # A name says what is asked when no topic word does: "How is Olympic Park?", "Tell me about Paris".
 ENTITY_INTENTS = {
@@ -385,6 +390,10 @@ def cue(text: str, found: list[dict[str, Any]]) -> str | None:
         return "knowledge_question"
     if ALERT_RE.search(words):
         return "disaster_status"  # "Was a cold-wave alert sent?": the emergency texts, whatever they are about
+    if CALL_EN_RE.search(words):
+        return "call_officer"  # "who's in charge of parks … can you video call them": a call (internal: refused to citizens)
+    if SHARE_EN_RE.search(words):
+        return "admin_indicator"  # "what share of trips are by public transport": the modal share, an indicator
     topics = [intent for intent, rx in CUES_EN.items() if rx.search(words)]
     if FAREWELL_RE.search(words) and not (topics and QUESTION_RE.search(words)):
         return "goodbye"  # "ok bye", "thanks, bye for now"
