@@ -58,7 +58,7 @@ class ActionPriceInfo(CityAction):
 
 ALL_ITEMS_RE = re.compile(r"전체\s?품목|품목\s?(?:중|가운데)|(?:뭐가|어떤\s?게|어느\s?게)\s?(?:제일|가장)")
 FELL_RE = re.compile(r"내린|내렸|떨어진|떨어졌|싸진|싸졌|하락")
-SUPERLATIVE_RE = re.compile(r"(?:제일|가장|최고로|최저로)\s?(낮|높|많|적|저|느)")
+SUPERLATIVE_RE = re.compile(r"(?:제일|가장|최고로|최저로)\s?(낮|높|많|적|저|느|부진)")
 
 
 class ActionFinanceStatus(CityAction):
@@ -73,7 +73,7 @@ class ActionFinanceStatus(CityAction):
         elif sector:
             text = f"{d['year']}년 {sector} 분야 예산 {won(d['budget'])}, 집행 {won(d['executed'])}으로 집행률 {g(d['execution_rate'])}%입니다."
         elif m := SUPERLATIVE_RE.search(ctx.text):  # "집행률 제일 낮은 분야는"
-            low = m.group(1) in ("낮", "적", "저", "느")
+            low = m.group(1) in ("낮", "적", "저", "느", "부진")
             ranked = sorted(d["sectors"].items(), key=lambda kv: kv[1]["execution_rate"], reverse=not low)[:3]
             text = (
                 f"{d['year']}년 집행률이 가장 {'낮은' if low else '높은'} 분야는 "

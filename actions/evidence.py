@@ -30,6 +30,10 @@ async def before(parse: dict[str, Any], citizen: bool, known: set[str]) -> dict[
     terms = [t for t in knowledge.question_terms(text) if len(t) > 1]
     if discourse.cue(text) or len(terms) < 2:
         return parse
+    if intent in NO_HISTORY and TREND_RE.search(text) and kind_free(parse):
+        # "초미세먼지 좋음인 날은 얼마나 늘었어요": the data has today only, the white paper the years
+        lead, _ = await asyncio.to_thread(knowledge.answer, text, citizen)
+        return route(parse, "knowledge_question") if lead else parse
     defines = DEFINITION_RE.search(text) and not (NOW_RE.search(text) or SUPERLATIVE_RE.search(text))
     if (defines or ADVICE_RE.search(text)) and intent != "knowledge_question":
         # "생활인구가 주민등록인구랑 뭐가 다른 거야", "나쁜 날엔 창문 어떻게 열어요": the documents define and advise
@@ -62,6 +66,12 @@ async def before(parse: dict[str, Any], citizen: bool, known: set[str]) -> dict[
     return route(parse, "knowledge_question") if len(held) >= 2 or any(len(t) >= 3 for t in held) else parse
 
 
+NO_HISTORY = {"air_quality", "water_quality"}  # data intents with today's values only
+TREND_RE = re.compile(
+    r"늘었|줄었|늘어났|줄어들|좋아졌|좋아진|나아졌|나아진|낮아졌|높아졌|예전보다|몇\s?년\s?(?:새|사이|동안)"
+    r"|\bsince (?:19|20)\d\d|gone (?:down|up)|improved|(?:a|per) year now|days? a year",
+    re.I,
+)
 PLACE_KINDS = {"district", "place", "station", "road", "subway_line", "bus_route"}
 HEARSAY_RE = re.compile(r"(?<=[가-힣])(?:래|대|랬|댔)(?:요|죠)?[?？.]?$|있잖아|다던데|다며|라던데")  # not "몇 대"
 

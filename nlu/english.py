@@ -357,7 +357,7 @@ FAREWELL_RE = re.compile(
 DOCUMENT_RE = re.compile(
     r"\b(?:the|a|any)\s+fines?\b(?!\s+dust)(?=\s+(?:for|of|if|when|is|amount)\b|\s*[?.!]?\s*$)|\bfines\b|\bfined\b"
     r"|\bpenalt(?:y|ies)\b|\bregulations?\b|\brules?\s+(?:for|on|about)\b|\b(?:by)?laws?\b|\bordinances?\b"
-    r"|\bdocuments?\b|white paper|\bthe (?:user |platform )?guide\b|according to",
+    r"|\bdocuments?\b|white paper|\bthe (?:user |platform )?guide\b|according to|how many (?:\w+ )*?sectors|in how many sectors",
     re.I,
 )
 # The Smart Seoul Platform itself is what the user guide describes (a subway platform comes with a station or line).

@@ -348,7 +348,9 @@ class EntityExtractor:
         covered = {i for c in found for i in range(c.start, c.end)}
         for start, raw in self._spans(text):
             # a longer mistyped name around an exact shorter one ("올림픽공워" around 올림픽, "광화문 관장 재구조화") is still tried
-            inside = [c for c in found if start <= c.start and c.end <= start + len(raw) and c.end - c.start < len(raw.replace(" ", "")) - 1]
+            inside = [
+                c for c in found if start <= c.start and c.end <= start + len(raw) and c.end - c.start < len(raw.replace(" ", "")) - 1
+            ]
             word = raw
             for p in sorted(PARTICLES, key=len, reverse=True):  # "마표구는" -> "마표구"; "서울 도로" keeps its 도로
                 stem = word[: -len(p)].rsplit(" ", 1)[-1]
