@@ -25,7 +25,7 @@ from .korean import content_words_many, morphemes
 from .training_data import Example, TrainingData
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "embedded-20"
+ENGINE_VERSION = "embedded-21"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_THRESHOLD = 0.15
 

@@ -108,6 +108,8 @@ ORDINAL_RE = re.compile(
 BUS_RE = re.compile(
     r"(?<![\d가-힣])([Nn]?\d{2,4}(?:-\d)?)\s?번?\s?(?:광역|간선|지선|마을|심야|순환)?\s?버스|버스\s?([Nn]?\d{2,4})|(?<![\d])([Nn]?\d{3,4})\s?번(?!\s?째)|(?<![\w])([Nn]\d{2,4})(?![\w])"
 )
+DIGITS = "영일이삼사오육칠팔구공"  # index % 10 is the digit (공 = 0)
+SPOKEN_BUS_RE = re.compile(rf"(?<![가-힣])([{DIGITS}]{{3,4}})\s?(?:번\s?)?(?:버스|번(?![가-힣]))")
 DECISIONS = {
     "승인": "approve",
     "재가": "approve",
@@ -179,6 +181,7 @@ FINALS = [
     "ㅎ",
 ]
 # vowels most speakers (and recognizers) no longer tell apart: 세/새, 계/게, 외/왜/웨
+PLAIN = {"ㄲ": "ㄱ", "ㄸ": "ㄷ", "ㅃ": "ㅂ", "ㅆ": "ㅅ", "ㅉ": "ㅈ"}  # "명똥": a recognizer hears a tense initial for a plain one
 SAME_VOWEL = {"ㅐ": "ㅔ", "ㅒ": "ㅔ", "ㅖ": "ㅔ", "ㅙ": "ㅞ", "ㅚ": "ㅞ"}
 
 
@@ -192,7 +195,10 @@ def sound(word: str, heard: bool = True) -> str:
         if not 0 <= code < 11172:
             syl.append([ch, "", ""])
             continue
-        syl.append([INITIALS[code // 588], SAME_VOWEL.get(m := MEDIALS[code % 588 // 28], m), FINALS[code % 28]])
+        initial = INITIALS[code // 588]
+        syl.append(
+            [PLAIN.get(initial, initial) if heard else initial, SAME_VOWEL.get(m := MEDIALS[code % 588 // 28], m), FINALS[code % 28]]
+        )
     for a, b in zip(syl, syl[1:], strict=False) if heard else ():
         if b[0] == "ㅇ" and a[2] not in ("", "ㅇ") and len(a[2]) == 1:
             a[2], b[0] = "", a[2]
@@ -323,6 +329,8 @@ class EntityExtractor:
         for m in BUS_RE.finditer(text):
             g = next(i for i in (1, 2, 3, 4) if m.group(i))
             out.append(Candidate(m.start(g), m.end(g), (("bus_route", m.group(g).upper()),), "pattern"))
+        for m in SPOKEN_BUS_RE.finditer(text):  # "칠육일이 버스": the route number read digit by digit
+            out.append(Candidate(m.start(1), m.end(1), (("bus_route", "".join(str(DIGITS.index(c) % 10) for c in m.group(1))),), "pattern"))
         # the decision is the last one said (the verb ends a Korean sentence): "광화문 행사 허가 결재 반려" rejects the
         # permit, "반려 취소하고 승인으로" approves; "결재" names a decision only alone ("결재 반려" is a rejection)
         found = [m for m in DECISION_RE.finditer(text) if m.group(0) != "결재"] or list(DECISION_RE.finditer(text))
