@@ -61,10 +61,12 @@ class ActionDisasterStatus(CityAction):
         if WHERE_RE.search(ctx.text) and d["incidents"]:  # "불 난 데 어디야": every incident of the day, where and how it stands
             spots = [f"{i.get('location') or i.get('district', '')} {i['type']}({i['status']})" for i in d["incidents"][:5]]
             text += " 오늘 사고: " + ", ".join(spots) + "."
-            short = ", ".join(s.removeprefix(f"{district} ") for s in spots)[:40]  # the watch: where, first
+            shown = [s.removeprefix(f"{district} ").replace(" 일대", "") for s in spots]  # the watch: where, as many as fit whole
+            short = next(", ".join(shown[:n]) for n in range(len(shown), 0, -1) if len(", ".join(shown[:n])) <= 40 or n == 1)[:40]
         elif active:
-            if district:  # the watch: what is still going on there ("강서구 주택 화재 진화 중")
-                short = f"{where} {active[0]['type']} {active[0]['status']} · 화재 {d['fire']}·구조 {d['rescue']}"[:40]
+            if district:  # the watch: what is still going on there and where ("관악구 서원동 음식점 화재 진화 중")
+                dong = (active[0].get("location") or "").removeprefix(district).replace("일대", "").strip()
+                short = f"{where} {dong} {active[0]['type']} {active[0]['status']} · 화재 {d['fire']}".replace("  ", " ")[:40]
             text += (
                 " 진행 중: "
                 + ", ".join(f"{i.get('location') or i.get('district', '')} {i['type']}({i['status']})".strip() for i in active[:3])

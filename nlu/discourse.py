@@ -290,7 +290,7 @@ SELF_INTRO_RE = re.compile(
 EXPORTED_RE = re.compile(
     r"(?:어느|어떤|무슨)\s?나라(?:에|로)?\s?(?:팔|수출)|해외(?:에|로)?\s?(?:팔|수출)|수출(?:한|했|된)\s?(?:나라|곳|데|도시)"
 )
-PARK_OPEN_RE = re.compile(r"통제|개방|열려|닫혀|출입|입장")
+PARK_OPEN_RE = re.compile(r"통제|개방|열려|닫혀|출입|입장|다녀\s?(?:간|갔)|방문객|방문자")  # a park's gates: open, and who came
 AMONG_PARKS_RE = re.compile(r"(?:공원|둘레길|코스)들?\s?(?:중에?|가운데)\s?.{0,12}(?:제일|가장|젤)")
 CONVERSATIONAL = ("greet", "goodbye", "thanks", "affirm", "deny", "daily_briefing", "help", "inform", "nlu_fallback", "out_of_scope")
 
@@ -332,7 +332,7 @@ def override(text: str, intent: str, confidence: float, entities: list[dict[str,
         return "out_of_scope"
     if PARK_OPEN_RE.search(text) and any(e["entity"] == "park" or "park" in e.get("also", ()) for e in entities):
         if not any(e["entity"] == "road" for e in entities):
-            return "park_info"  # "서울숲 지금 통제 구간 있어": the park's closures, not the roads'
+            return "park_info"  # "서울숲 지금 통제 구간 있어", "서울숲 오늘 다녀간 사람": the park's gates, not the roads or crowd
     if EXPORTED_RE.search(text):
         return "intl_cooperation"  # "우리 버스 관리 시스템 어느 나라에 팔았지": a policy export, whatever it is about
     if AMONG_PARKS_RE.search(text):
